@@ -1,0 +1,32 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import add_months, getdate
+
+from gigafibre_fsm.validation import check_location_belongs_to_customer, check_status_transition
+
+
+class ServiceSubscription(Document):
+	def validate(self):
+		check_location_belongs_to_customer(self)
+		check_status_transition(self)
+		self.check_dates()
+		self.check_rate()
+		self.set_commitment_end_date()
+
+	def check_dates(self):
+		if self.start_date and self.end_date and getdate(self.end_date) < getdate(self.start_date):
+			frappe.throw(_("End Date {0} is before Start Date {1}").format(self.end_date, self.start_date))
+		if self.status == "Active" and not self.start_date:
+			frappe.throw(_("An active subscription needs a Start Date"))
+
+	def check_rate(self):
+		# Only discounts (RAB2X, RAB24M…) lower the bill.
+		if (self.rate or 0) < 0 and self.service_type != "discount":
+			frappe.throw(_("Rate cannot be negative for {0}: only discount items can").format(self.item))
+
+	def set_commitment_end_date(self):
+		if self.start_date and self.commitment_months:
+			self.commitment_end_date = add_months(self.start_date, self.commitment_months)
+		else:
+			self.commitment_end_date = None

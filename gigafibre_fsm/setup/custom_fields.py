@@ -1,0 +1,113 @@
+"""Fields the app adds to ERPNext's own doctypes. Created on install and by a patch,
+removed on uninstall: this dict is the one place they are defined."""
+
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+SERVICE_TYPES = "\ninternet\ntv\nphone\nfee\ndiscount\nequipment"
+
+CUSTOM_FIELDS = {
+	"Customer": [
+		{"fieldname": "gigafibre_section", "fieldtype": "Section Break", "label": "Gigafibre",
+			"insert_after": "customer_group", "collapsible": 1},
+		{"fieldname": "legacy_customer_id", "fieldtype": "Data", "label": "Legacy Customer ID",
+			"insert_after": "gigafibre_section", "unique": 1, "read_only": 1, "no_copy": 1},
+		{"fieldname": "stripe_id", "fieldtype": "Data", "label": "Stripe Customer ID",
+			"insert_after": "legacy_customer_id", "search_index": 1, "no_copy": 1},
+		{"fieldname": "is_suspended", "fieldtype": "Check", "label": "Suspended",
+			"insert_after": "stripe_id", "in_standard_filter": 1, "no_copy": 1,
+			"description": "Services suspended for non-payment"},
+		{"fieldname": "gigafibre_column_break", "fieldtype": "Column Break", "insert_after": "is_suspended"},
+		{"fieldname": "ppa_enabled", "fieldtype": "Check", "label": "PPA (bank pre-authorized debit)",
+			"insert_after": "gigafibre_column_break", "no_copy": 1},
+		{"fieldname": "stripe_ppa_enabled", "fieldtype": "Check", "label": "PPA (card, Stripe)",
+			"insert_after": "ppa_enabled", "no_copy": 1},
+	],
+	"Lead": [
+		{"fieldname": "gigafibre_tab", "fieldtype": "Tab Break", "label": "Service Request",
+			"insert_after": "dashboard_tab"},
+		{"fieldname": "lead_type", "fieldtype": "Select", "label": "Lead Type",
+			"options": "Residential\nEnterprise", "default": "Residential", "insert_after": "gigafibre_tab",
+			"in_standard_filter": 1},
+		{"fieldname": "service_address", "fieldtype": "Data", "label": "Service Address",
+			"insert_after": "lead_type"},
+		{"fieldname": "service_city", "fieldtype": "Data", "label": "Municipality",
+			"insert_after": "service_address", "in_standard_filter": 1},
+		{"fieldname": "service_postal_code", "fieldtype": "Data", "label": "Service Postal Code",
+			"insert_after": "service_city"},
+		{"fieldname": "rqa_address_id", "fieldtype": "Data", "label": "RQA Address ID",
+			"insert_after": "service_postal_code"},
+		{"fieldname": "fibre_drop", "fieldtype": "Link", "label": "Fibre Drop", "options": "Fibre Drop",
+			"insert_after": "rqa_address_id"},
+		{"fieldname": "services_column_break", "fieldtype": "Column Break", "insert_after": "fibre_drop"},
+		{"fieldname": "wants_internet", "fieldtype": "Check", "label": "Internet",
+			"insert_after": "services_column_break"},
+		{"fieldname": "internet_plan", "fieldtype": "Link", "label": "Internet Plan", "options": "Item",
+			"insert_after": "wants_internet", "depends_on": "wants_internet"},
+		{"fieldname": "wants_tv", "fieldtype": "Check", "label": "TV", "insert_after": "internet_plan"},
+		{"fieldname": "tv_package", "fieldtype": "Link", "label": "TV Package", "options": "Item",
+			"insert_after": "wants_tv", "depends_on": "wants_tv"},
+		{"fieldname": "wants_phone", "fieldtype": "Check", "label": "Phone", "insert_after": "tv_package"},
+		{"fieldname": "installation_section", "fieldtype": "Section Break", "label": "Installation",
+			"insert_after": "wants_phone"},
+		{"fieldname": "preferred_date_1", "fieldtype": "Date", "label": "Preferred Date 1",
+			"insert_after": "installation_section"},
+		{"fieldname": "preferred_date_2", "fieldtype": "Date", "label": "Preferred Date 2",
+			"insert_after": "preferred_date_1"},
+		{"fieldname": "preferred_date_3", "fieldtype": "Date", "label": "Preferred Date 3",
+			"insert_after": "preferred_date_2"},
+		{"fieldname": "installation_column_break", "fieldtype": "Column Break",
+			"insert_after": "preferred_date_3"},
+		{"fieldname": "contact_me", "fieldtype": "Check", "label": "Contact Me to Schedule",
+			"insert_after": "installation_column_break"},
+		{"fieldname": "stripe_setup_intent", "fieldtype": "Data", "label": "Stripe SetupIntent",
+			"insert_after": "contact_me", "read_only": 1, "no_copy": 1},
+	],
+	"Issue": [
+		{"fieldname": "service_location", "fieldtype": "Link", "label": "Service Location",
+			"options": "Service Location", "insert_after": "issue_type", "search_index": 1},
+	],
+	"Item": [
+		{"fieldname": "gigafibre_section", "fieldtype": "Section Break", "label": "Gigafibre Service",
+			"insert_after": "description", "collapsible": 1},
+		{"fieldname": "service_type", "fieldtype": "Select", "label": "Service Type",
+			"options": SERVICE_TYPES, "insert_after": "gigafibre_section", "in_standard_filter": 1},
+		{"fieldname": "combo_ready", "fieldtype": "Check", "label": "Counts Toward Combo Discounts",
+			"insert_after": "service_type"},
+		{"fieldname": "download_mbps", "fieldtype": "Int", "label": "Download (Mbps)",
+			"insert_after": "combo_ready", "depends_on": "eval:doc.service_type=='internet'"},
+		{"fieldname": "upload_mbps", "fieldtype": "Int", "label": "Upload (Mbps)",
+			"insert_after": "download_mbps", "depends_on": "eval:doc.service_type=='internet'"},
+		{"fieldname": "gigafibre_column_break", "fieldtype": "Column Break", "insert_after": "upload_mbps"},
+		{"fieldname": "olt_line_profile", "fieldtype": "Int", "label": "OLT Line Profile",
+			"insert_after": "gigafibre_column_break", "depends_on": "eval:doc.service_type=='internet'"},
+		{"fieldname": "olt_service_profile", "fieldtype": "Int", "label": "OLT Service Profile",
+			"insert_after": "olt_line_profile", "depends_on": "eval:doc.service_type=='internet'"},
+	],
+	"Project": [
+		{"fieldname": "service_location", "fieldtype": "Link", "label": "Service Location",
+			"options": "Service Location", "insert_after": "customer", "search_index": 1},
+	],
+	"Quotation": [
+		{"fieldname": "legacy_soumission_id", "fieldtype": "Data", "label": "Legacy Quote (soumission) ID",
+			"insert_after": "order_type", "unique": 1, "read_only": 1, "no_copy": 1},
+	],
+}
+
+for _fields in CUSTOM_FIELDS.values():
+	for _field in _fields:
+		_field.setdefault("module", "Gigafibre")
+
+
+def create() -> None:
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True, update=True)
+
+
+def delete() -> None:
+	import frappe
+
+	for doctype, fields in CUSTOM_FIELDS.items():
+		for field in fields:
+			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
+			if name:
+				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+		frappe.clear_cache(doctype=doctype)

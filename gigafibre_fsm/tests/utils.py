@@ -1,0 +1,144 @@
+"""Test site preparation and factories shared by the integration tests."""
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+from gigafibre_fsm.setup.company import ensure_setup_complete
+
+# ERPNext doctypes our doctypes link to: their own test records are not needed here.
+ERPNEXT_DOCTYPES = ["Customer", "Item", "Project", "Issue", "User", "Company", "Lead", "Price List"]
+
+TEST_COMPANY = "Gigafibre Test"
+
+
+def before_tests():
+	frappe.clear_cache()
+	ensure_setup_complete(TEST_COMPANY, "GFT", email="test-admin@gigafibre.ca")
+	frappe.db.commit()  # nosemgrep
+
+
+def _unique(prefix: str) -> str:
+	return f"{prefix}-{frappe.generate_hash(length=8)}"
+
+
+def make_customer(name: str | None = None, **kw) -> "frappe.Document":
+	return frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": name or _unique("Client Test"),
+			"customer_type": "Individual",
+			"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}, "name"),
+			"territory": frappe.db.get_value("Territory", {"is_group": 0}, "name"),
+			**kw,
+		}
+	).insert(ignore_permissions=True)
+
+
+def make_olt(**kw) -> "frappe.Document":
+	return frappe.get_doc(
+		{"doctype": "OLT", "olt_name": _unique("OLT"), "ip_address": "10.20.0.1", "site": "Saint-Adrien", **kw}
+	).insert(ignore_permissions=True)
+
+
+def make_fibre_drop(olt: str | None = None, port: int = 1, ont_slot: int | None = None, **kw) -> "frappe.Document":
+	return frappe.get_doc(
+		{
+			"doctype": "Fibre Drop",
+			"civic_number": "12",
+			"street": "Rue Principale",
+			"city": "Saint-Adrien",
+			"postal_code": "J0A 1C0",
+			"olt": olt or make_olt().name,
+			"frame": 0,
+			"slot": 1,
+			"port": port,
+			"ont_slot": ont_slot if ont_slot is not None else frappe.utils.cint(frappe.generate_hash(length=4), 0) % 128,
+			"max_speed_mbps": 1500,
+			"zone_tarifaire": "A",
+			**kw,
+		}
+	).insert(ignore_permissions=True)
+
+
+def make_service_location(customer: str | None = None, **kw) -> "frappe.Document":
+	return frappe.get_doc(
+		{
+			"doctype": "Service Location",
+			"customer": customer or make_customer().name,
+			"address_line": "12 Rue Principale",
+			"city": "Saint-Adrien",
+			"postal_code": "J0A1C0",
+			"latitude": 45.62,
+			"longitude": -71.97,
+			**kw,
+		}
+	).insert(ignore_permissions=True)
+
+
+def make_item(code: str, service_type: str = "internet", rate: float = 0, **kw) -> "frappe.Document":
+	if frappe.db.exists("Item", code):
+		return frappe.get_doc("Item", code)
+	return frappe.get_doc(
+		{
+			"doctype": "Item",
+			"item_code": code,
+			"item_name": kw.pop("item_name", code),
+			"item_group": kw.pop("item_group", "Services") if frappe.db.exists("Item Group", "Services")
+			else frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
+			"stock_uom": "Nos",
+			"is_stock_item": 0,
+			"standard_rate": rate,
+			"service_type": service_type,
+			**kw,
+		}
+	).insert(ignore_permissions=True)
+
+
+def make_subscription(location: "frappe.Document", item: str = "FTTH150I", **kw) -> "frappe.Document":
+	make_item(item)
+	return frappe.get_doc(
+		{
+			"doctype": "Service Subscription",
+			"service_location": location.name,
+			"customer": location.customer,
+			"item": item,
+			"rate": 99.95,
+			**kw,
+		}
+	).insert(ignore_permissions=True)
+
+
+def make_equipment(location: "frappe.Document | None" = None, **kw) -> "frappe.Document":
+	return frappe.get_doc(
+		{
+			"doctype": "Service Equipment",
+			"equipment_type": "ONT",
+			"service_location": location.name if location else None,
+			"customer": location.customer if location else None,
+			**kw,
+		}
+	).insert(ignore_permissions=True)
+
+
+def make_user(email: str, *roles: str) -> str:
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		)
+		user.insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.add_roles(*roles)
+	return email
+
+
+def make_dispatch_job(location: "frappe.Document", technicians: list[str] | None = None, **kw) -> "frappe.Document":
+	return frappe.get_doc(
+		{
+			"doctype": "Dispatch Job",
+			"service_location": location.name,
+			"customer": location.customer,
+			"scheduled_date": add_days(nowdate(), 3),
+			"technicians": [{"technician": t} for t in technicians or []],
+			**kw,
+		}
+	).insert(ignore_permissions=True)
