@@ -261,8 +261,8 @@ cmd_test() {
 	local rc=0
 
 	say "Unit tests (pure Python)"
-	as_bench bash -c 'cd "$0" && exec ../../env/bin/python -m pytest -q -p no:cacheprovider "$1"' \
-		"$BENCH_DIR/apps/$APP" "$APP/tests/unit" 2>&1 | tee "$log_dir/unit.log" || rc=1
+	as_bench bash -c 'cd "$0/apps/$1" && exec "$0/env/bin/python" -m pytest -q -p no:cacheprovider "$1/tests/unit"' \
+		"$BENCH_DIR" "$APP" 2>&1 | tee "$log_dir/unit.log" || rc=1
 
 	say "Integration tests on $TEST_SITE (real ERPNext, MariaDB, Redis)"
 	bench_ --site "$TEST_SITE" run-tests --app "$APP" 2>&1 | tee "$log_dir/integration.log" || rc=1

@@ -103,11 +103,16 @@ def create() -> None:
 
 
 def delete() -> None:
+	"""Remove the fields and their columns: Frappe keeps a deleted custom field's column."""
 	import frappe
+	from frappe.model import data_fieldtypes
 
 	for doctype, fields in CUSTOM_FIELDS.items():
 		for field in fields:
 			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
 			if name:
 				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+		columns = [f["fieldname"] for f in fields if f["fieldtype"] in data_fieldtypes]
+		drops = ", ".join(f"drop column if exists `{c}`" for c in columns)
+		frappe.db.sql_ddl(f"alter table `tab{doctype}` {drops}")
 		frappe.clear_cache(doctype=doctype)

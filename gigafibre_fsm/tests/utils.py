@@ -34,9 +34,17 @@ def make_customer(name: str | None = None, **kw) -> "frappe.Document":
 	).insert(ignore_permissions=True)
 
 
+def update_doc(doctype: str, name: str, **values) -> "frappe.Document":
+	"""Change a saved record the way a user does: open it fresh, edit, save."""
+	doc = frappe.get_doc(doctype, name)
+	doc.update(values)
+	return doc.save()
+
+
 def make_olt(**kw) -> "frappe.Document":
+	ip = "10.{}.{}.{}".format(*(int(frappe.generate_hash(length=2), 16) for _ in range(3)))
 	return frappe.get_doc(
-		{"doctype": "OLT", "olt_name": _unique("OLT"), "ip_address": "10.20.0.1", "site": "Saint-Adrien", **kw}
+		{"doctype": "OLT", "olt_name": _unique("OLT"), "ip_address": ip, "site": "Saint-Adrien", **kw}
 	).insert(ignore_permissions=True)
 
 

@@ -1,0 +1,42 @@
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from gigafibre_fsm.exceptions import StatusTransitionError
+from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES, make_customer, update_doc
+
+test_ignore = ERPNEXT_DOCTYPES
+
+
+def make_arrangement(**kw):
+	return frappe.get_doc(
+		{
+			"doctype": "Payment Arrangement",
+			"customer": kw.pop("customer", None) or make_customer().name,
+			"amount": 150,
+			"agreed_date": "2026-11-01",
+			"due_date": "2026-11-15",
+			"cutoff_date": "2026-11-20",
+			"method": "Phone",
+			**kw,
+		}
+	).insert()
+
+
+class TestPaymentArrangement(FrappeTestCase):
+	def test_plan_150_by_15th_cut_off_20th(self):
+		pa = make_arrangement()
+		self.assertEqual((pa.status, pa.amount, str(pa.cutoff_date)), ("Open", 150, "2026-11-20"))
+
+	def test_bad_plans_are_refused(self):
+		customer = make_customer().name
+		for values in ({"amount": 0}, {"amount": -10}, {"cutoff_date": "2026-11-10"}, {"due_date": "2026-10-01"}):
+			with self.subTest(values=values), self.assertRaises(frappe.ValidationError):
+				make_arrangement(customer=customer, **values)
+		self.assertEqual(frappe.db.count("Payment Arrangement", {"customer": customer}), 0)
+
+	def test_reopening_a_completed_plan_needs_a_reason(self):
+		name = make_arrangement().name
+		update_doc("Payment Arrangement", name, status="Completed")
+		with self.assertRaises(StatusTransitionError):
+			update_doc("Payment Arrangement", name, status="Open")
+		update_doc("Payment Arrangement", name, status="Open", reason="Chèque retourné NSF")

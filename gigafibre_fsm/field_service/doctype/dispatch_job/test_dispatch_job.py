@@ -1,0 +1,102 @@
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from gigafibre_fsm.exceptions import StatusTransitionError
+from gigafibre_fsm.tests.utils import (
+	ERPNEXT_DOCTYPES,
+	make_dispatch_job,
+	make_service_location,
+	make_user,
+	update_doc,
+)
+
+test_ignore = ERPNEXT_DOCTYPES
+
+TECH_A = "tech-a@gigafibre.test"
+TECH_B = "tech-b@gigafibre.test"
+DISPATCHER = "dispatch@gigafibre.test"
+
+
+class TestDispatchJob(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(TECH_A, "Field Technician")
+		make_user(TECH_B, "Field Technician")
+		make_user(DISPATCHER, "Dispatcher")
+		location = make_service_location()
+		cls.job_a = make_dispatch_job(location, [TECH_A]).name
+		cls.job_b = make_dispatch_job(location, [TECH_B]).name
+		cls.job_both = make_dispatch_job(location, [TECH_A, TECH_B]).name
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_technician_sees_only_own_jobs_in_lists(self):
+		frappe.set_user(TECH_A)
+		names = set(frappe.get_list("Dispatch Job", pluck="name"))
+		self.assertIn(self.job_a, names)
+		self.assertIn(self.job_both, names)
+		self.assertNotIn(self.job_b, names)
+
+	def test_technician_cannot_open_another_technicians_job(self):
+		frappe.set_user(TECH_A)
+		self.assertTrue(frappe.has_permission("Dispatch Job", "read", self.job_a))
+		self.assertFalse(frappe.has_permission("Dispatch Job", "read", self.job_b))
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc("Dispatch Job", self.job_b).check_permission("read")
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.get("Dispatch Job", self.job_b)
+
+	def test_technician_records_times_on_own_job_only(self):
+		frappe.set_user(TECH_A)
+		job = frappe.get_doc("Dispatch Job", self.job_a)
+		job.technicians[0].arrival_time = "2026-11-27 09:00:00"
+		job.save()
+		other = frappe.get_doc("Dispatch Job", self.job_b)
+		other.notes = "pas à moi"
+		with self.assertRaises(frappe.PermissionError):
+			other.save()
+
+	def test_technician_cannot_create_jobs(self):
+		frappe.set_user(TECH_A)
+		self.assertFalse(frappe.has_permission("Dispatch Job", "create"))
+
+	def test_dispatcher_sees_every_job(self):
+		frappe.set_user(DISPATCHER)
+		names = set(frappe.get_list("Dispatch Job", pluck="name"))
+		self.assertTrue({self.job_a, self.job_b, self.job_both} <= names)
+
+	def test_departure_cannot_precede_arrival(self):
+		job = frappe.get_doc("Dispatch Job", self.job_both)
+		job.technicians[0].arrival_time = "2026-11-27 10:00:00"
+		job.technicians[0].departure_time = "2026-11-27 09:00:00"
+		with self.assertRaises(frappe.ValidationError):
+			job.save()
+
+	def test_a_technician_is_listed_once(self):
+		job = frappe.get_doc("Dispatch Job", self.job_a)
+		job.append("technicians", {"technician": TECH_A})
+		with self.assertRaises(frappe.ValidationError):
+			job.save()
+
+	def test_in_progress_needs_a_technician_and_flow_is_enforced(self):
+		name = make_dispatch_job(make_service_location()).name
+		with self.assertRaises(frappe.ValidationError):
+			update_doc("Dispatch Job", name, status="In Progress")
+		update_doc("Dispatch Job", name, status="In Progress", technicians=[{"technician": TECH_B}])
+		update_doc("Dispatch Job", name, status="Completed")
+		with self.assertRaises(StatusTransitionError):
+			update_doc("Dispatch Job", name, status="Scheduled")
+
+	def test_equipment_and_tags(self):
+		if not frappe.db.exists("Dispatch Tag", "Fibre"):
+			frappe.get_doc({"doctype": "Dispatch Tag", "tag_name": "Fibre"}).insert()
+		job = make_dispatch_job(
+			make_service_location(),
+			required_tags=[{"tag": "Fibre"}],
+			equipment=[{"equipment_type": "ONT", "qty": 1}, {"equipment_type": "Décodeur TV", "qty": 2}],
+		)
+		job.reload()
+		self.assertEqual([t.tag for t in job.required_tags], ["Fibre"])
+		self.assertEqual(sum(e.qty for e in job.equipment), 3)

@@ -1,0 +1,50 @@
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from gigafibre_fsm.exceptions import CustomerMismatchError, StatusTransitionError
+from gigafibre_fsm.tests.utils import (
+	ERPNEXT_DOCTYPES,
+	make_customer,
+	make_item,
+	make_service_location,
+	make_subscription,
+	update_doc,
+)
+
+test_ignore = ERPNEXT_DOCTYPES
+
+
+class TestServiceSubscription(FrappeTestCase):
+	def test_customer_comes_from_location_and_must_match(self):
+		location = make_service_location()
+		make_item("FTTH80I")
+		sub = frappe.get_doc(
+			{"doctype": "Service Subscription", "service_location": location.name, "item": "FTTH80I", "rate": 79.95}
+		).insert()
+		self.assertEqual(sub.customer, location.customer)
+		self.assertEqual(sub.service_type, "internet")
+		with self.assertRaises(CustomerMismatchError):
+			make_subscription(location, customer=make_customer().name)
+
+	def test_commitment_end_date(self):
+		sub = make_subscription(make_service_location(), start_date="2026-01-15", commitment_months=24)
+		self.assertEqual(str(sub.commitment_end_date), "2028-01-15")
+
+	def test_status_flow(self):
+		name = make_subscription(make_service_location()).name
+		with self.assertRaises(frappe.ValidationError):  # needs a start date
+			update_doc("Service Subscription", name, status="Active")
+		update_doc("Service Subscription", name, status="Active", start_date="2026-11-01")
+		with self.assertRaises(StatusTransitionError):  # needs a reason
+			update_doc("Service Subscription", name, status="Cancelled")
+		update_doc("Service Subscription", name, status="Cancelled", status_reason="Résiliation")
+		with self.assertRaises(StatusTransitionError):
+			update_doc("Service Subscription", name, status="Active")
+
+	def test_only_discounts_are_negative(self):
+		location = make_service_location()
+		with self.assertRaises(frappe.ValidationError):
+			make_subscription(location, rate=-5)
+		make_item("RAB2X", service_type="discount")
+		sub = make_subscription(location, item="RAB2X", rate=-5)
+		self.assertEqual(sub.rate, -5)

@@ -1,0 +1,137 @@
+"""Install → migrate → uninstall of gigafibre_fsm on a real ERPNext site.
+
+Run by the test command with the bench's Python from the bench's sites folder:
+	python lifecycle.py SITE BENCH_DIR
+It drives the real `bench` commands and reads the site's database between them. It prints
+one line per check and ends with "lifecycle: N passed, N failed"; exit status 1 on failure.
+"""
+
+import subprocess
+import sys
+
+import frappe
+
+APP = "gigafibre_fsm"
+
+
+def bench(bench_dir: str, *args: str) -> None:
+	print("$ bench", " ".join(args), flush=True)
+	result = subprocess.run(["bench", *args], cwd=bench_dir, capture_output=True, text=True)
+	if result.returncode != 0:
+		print(result.stdout[-3000:], result.stderr[-3000:], sep="\n")
+		raise SystemExit(f"bench {' '.join(args)} failed with status {result.returncode}")
+
+
+def snapshot(site: str) -> dict:
+	"""Everything install writes to the site, as plain data that can be compared."""
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	try:
+		from gigafibre_fsm.setup.custom_fields import CUSTOM_FIELDS
+		from gigafibre_fsm.setup.install import ROLES
+
+		modules = frappe.get_all("Module Def", filters={"app_name": APP}, pluck="name")
+		doctypes = frappe.get_all(
+			"DocType", filters={"module": ("in", modules or [""])}, fields=["name", "modified"], order_by="name"
+		)
+		tables = {}
+		for dt in [d.name for d in doctypes if not frappe.db.get_value("DocType", d.name, "issingle")]:
+			tables[dt] = frappe.db.sql(
+				"select column_name, column_type, column_key from information_schema.columns"
+				" where table_schema = database() and table_name = %s order by column_name",
+				f"tab{dt}",
+			)
+		custom_fields = {}
+		custom_columns = {}
+		for dt, fields in CUSTOM_FIELDS.items():
+			names = [f["fieldname"] for f in fields]
+			custom_fields[dt] = frappe.get_all(
+				"Custom Field",
+				filters={"dt": dt, "fieldname": ("in", names)},
+				fields=["fieldname", "fieldtype", "modified"],
+				order_by="fieldname",
+			)
+			custom_columns[dt] = frappe.db.sql(
+				"select column_name from information_schema.columns where table_schema = database()"
+				" and table_name = %s and column_name in %s order by column_name",
+				(f"tab{dt}", names),
+			)
+		return {
+			"installed": APP in frappe.get_installed_apps(),
+			"modules": sorted(modules),
+			"doctypes": [(d.name, str(d.modified)) for d in doctypes],
+			"tables": tables,
+			"custom_fields": custom_fields,
+			"custom_columns": custom_columns,
+			"roles": sorted(frappe.get_all("Role", filters={"name": ("in", ROLES)}, pluck="name")),
+			"custom_perms": sorted(
+				frappe.get_all(
+					"Custom DocPerm", filters={"role": ("in", ROLES)}, fields=["parent", "role", "modified"]
+				),
+				key=lambda p: (p.parent, p.role),
+			),
+			"workspace": frappe.db.get_value("Workspace", "Gigafibre", "modified"),
+			"expected_custom_fields": sum(len(f) for f in CUSTOM_FIELDS.values()),
+		}
+	finally:
+		frappe.destroy()
+
+
+class Checks:
+	def __init__(self):
+		self.passed = self.failed = 0
+
+	def check(self, ok: bool, what: str, detail: object = "") -> None:
+		if ok:
+			self.passed += 1
+			print(f"PASS {what}")
+		else:
+			self.failed += 1
+			print(f"FAIL {what} {detail}")
+
+
+def diff(before: dict, after: dict) -> dict:
+	return {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+
+
+def main(site: str, bench_dir: str) -> int:
+	checks = Checks()
+	if snapshot(site)["installed"]:
+		bench(bench_dir, "--site", site, "uninstall-app", APP, "--yes", "--no-backup", "--force")
+
+	bench(bench_dir, "--site", site, "install-app", APP)
+	installed = snapshot(site)
+	checks.check(installed["installed"], "install-app installs the app")
+	checks.check(len(installed["doctypes"]) >= 16, "install creates the app's doctypes", installed["doctypes"])
+	n_fields = sum(len(v) for v in installed["custom_fields"].values())
+	checks.check(
+		n_fields == installed["expected_custom_fields"],
+		"install creates every custom field",
+		f"{n_fields} of {installed['expected_custom_fields']}",
+	)
+	n_columns = sum(len(v) for v in installed["custom_columns"].values())
+	checks.check(n_columns > 0, "custom fields have their columns", n_columns)
+	checks.check(len(installed["roles"]) == 5, "install creates the five roles", installed["roles"])
+	checks.check(bool(installed["workspace"]), "install creates the Gigafibre workspace")
+
+	bench(bench_dir, "--site", site, "migrate")
+	migrated = snapshot(site)
+	changes = diff(installed, migrated)
+	checks.check(not changes, "migrate right after install changes nothing", changes)
+
+	bench(bench_dir, "--site", site, "uninstall-app", APP, "--yes", "--no-backup")
+	removed = snapshot(site)
+	checks.check(not removed["installed"], "uninstall-app removes the app")
+	checks.check(not any(removed["custom_fields"].values()), "no custom field is left", removed["custom_fields"])
+	checks.check(not any(removed["custom_columns"].values()), "no custom column is left", removed["custom_columns"])
+	checks.check(not removed["doctypes"] and not removed["modules"], "no doctype or module is left")
+	checks.check(not any(removed["tables"].values()), "no table is left")
+	checks.check(not removed["roles"] and not removed["custom_perms"], "no role or permission is left")
+	checks.check(not removed["workspace"], "no workspace is left")
+
+	print(f"lifecycle: {checks.passed} passed, {checks.failed} failed")
+	return 1 if checks.failed else 0
+
+
+if __name__ == "__main__":
+	sys.exit(main(sys.argv[1], sys.argv[2]))
