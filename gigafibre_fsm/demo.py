@@ -21,8 +21,34 @@ STAFF = [
 OLTS = [("OLT-STADRIEN-01", "10.10.1.2", "Saint-Adrien"), ("OLT-HAMNORD-01", "10.10.2.2", "Ham-Nord")]
 DROPS = [
 	# olt, civic, street, city, postal code, lat, lng, frame/slot/port, ont, zone, max speed, legacy id
-	(0, "1204", "Rue Principale", "Saint-Adrien", "J0A 1C0", 45.6731, -71.9847, (0, 1, 1), 1, "A", 1500, "9001"),
-	(0, "1210", "Rue Principale", "Saint-Adrien", "J0A 1C0", 45.6735, -71.9851, (0, 1, 1), 2, "A", 1500, "9002"),
+	(
+		0,
+		"1204",
+		"Rue Principale",
+		"Saint-Adrien",
+		"J0A 1C0",
+		45.6731,
+		-71.9847,
+		(0, 1, 1),
+		1,
+		"A",
+		1500,
+		"9001",
+	),
+	(
+		0,
+		"1210",
+		"Rue Principale",
+		"Saint-Adrien",
+		"J0A 1C0",
+		45.6735,
+		-71.9851,
+		(0, 1, 1),
+		2,
+		"A",
+		1500,
+		"9002",
+	),
 	(0, "45", "Chemin du Lac", "Saint-Adrien", "J0A 1C0", 45.6812, -71.9702, (0, 1, 2), 1, "B", 500, "9003"),
 	(0, "47", "Chemin du Lac", "Saint-Adrien", "J0A 1C0", 45.6815, -71.9699, (0, 1, 2), 2, "B", 500, "9004"),
 	(1, "380", "Rue Principale", "Ham-Nord", "G0P 1A0", 45.9072, -71.6383, (0, 2, 1), 1, "A", 1500, "9005"),
@@ -30,20 +56,38 @@ DROPS = [
 ]
 CUSTOMERS = [
 	{
-		"name": "Jean Tremblay", "legacy": "10001", "drop": 0, "status": "Active", "email": "jean.tremblay@example.ca",
-		"services": ["FTTH500I", "TVBSTANDARD", "TELEPMENS", "SERV911", "RAB3X"], "phone": "8195551201",
+		"name": "Jean Tremblay",
+		"legacy": "10001",
+		"drop": 0,
+		"status": "Active",
+		"email": "jean.tremblay@example.ca",
+		"services": ["FTTH500I", "TVBSTANDARD", "TELEPMENS", "SERV911", "RAB3X"],
+		"phone": "8195551201",
 	},
 	{
-		"name": "Marie Gagnon", "legacy": "10002", "drop": 2, "status": "Active", "email": "marie.gagnon@example.ca",
+		"name": "Marie Gagnon",
+		"legacy": "10002",
+		"drop": 2,
+		"status": "Active",
+		"email": "marie.gagnon@example.ca",
 		"services": ["FTTH150I", "RAB24M"],
 	},
 	{
-		"name": "Ferme Lavoie et fils", "legacy": "10003", "drop": 4, "status": "Suspended", "group": "Commercial",
-		"email": "compta@fermelavoie.example.ca", "services": ["FTTH1500I"],
+		"name": "Ferme Lavoie et fils",
+		"legacy": "10003",
+		"drop": 4,
+		"status": "Suspended",
+		"group": "Commercial",
+		"email": "compta@fermelavoie.example.ca",
+		"services": ["FTTH1500I"],
 	},
 	{
-		"name": "Chantal Roy", "legacy": "10004", "drop": 5, "status": "Pending Install",
-		"email": "chantal.roy@example.ca", "services": ["FTTH80I", "TVBSKINNY"],
+		"name": "Chantal Roy",
+		"legacy": "10004",
+		"drop": 5,
+		"status": "Pending Install",
+		"email": "chantal.roy@example.ca",
+		"services": ["FTTH80I", "TVBSKINNY"],
 	},
 ]
 TAGS = ["Fibre", "Installation", "TV", "Téléphonie", "Réparation"]
@@ -68,8 +112,16 @@ def make_demo_data() -> None:
 		"Demo data: "
 		+ ", ".join(
 			f"{frappe.db.count(dt)} {dt}"
-			for dt in ("Customer", "Service Location", "Service Subscription", "Service Equipment", "Dispatch Job",
-				"Payment Arrangement", "VoIP Line", "Fibre Drop")
+			for dt in (
+				"Customer",
+				"Service Location",
+				"Service Subscription",
+				"Service Equipment",
+				"Dispatch Job",
+				"Payment Arrangement",
+				"VoIP Line",
+				"Fibre Drop",
+			)
 		)
 	)
 
@@ -77,8 +129,15 @@ def make_demo_data() -> None:
 def _user(email, first, last, role):
 	if not frappe.db.exists("User", email):
 		frappe.get_doc(
-			{"doctype": "User", "email": email, "first_name": first, "last_name": last, "send_welcome_email": 0,
-				"new_password": "gigafibre-demo", "language": "fr"}
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first,
+				"last_name": last,
+				"send_welcome_email": 0,
+				"new_password": "gigafibre-demo",
+				"language": "fr",
+			}
 		).insert(ignore_permissions=True)
 		frappe.get_doc("User", email).add_roles(role)
 	return email
@@ -86,7 +145,9 @@ def _user(email, first, last, role):
 
 def _olt(name, ip, site):
 	if not frappe.db.exists("OLT", name):
-		frappe.get_doc({"doctype": "OLT", "olt_name": name, "ip_address": ip, "site": site, "model": "Huawei MA5800"}).insert()
+		frappe.get_doc(
+			{"doctype": "OLT", "olt_name": name, "ip_address": ip, "site": site, "model": "Huawei MA5800"}
+		).insert()
 	return name
 
 
@@ -94,13 +155,29 @@ def _drop(olts, olt, civic, street, city, postal, lat, lng, fsp, ont, zone, spee
 	existing = frappe.db.get_value("Fibre Drop", {"legacy_fibre_id": legacy_id})
 	if existing:
 		return existing
-	return frappe.get_doc(
-		{
-			"doctype": "Fibre Drop", "civic_number": civic, "street": street, "city": city, "postal_code": postal,
-			"latitude": lat, "longitude": lng, "olt": olts[olt], "frame": fsp[0], "slot": fsp[1], "port": fsp[2],
-			"ont_slot": ont, "zone_tarifaire": zone, "max_speed_mbps": speed, "legacy_fibre_id": legacy_id,
-		}
-	).insert().name
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Fibre Drop",
+				"civic_number": civic,
+				"street": street,
+				"city": city,
+				"postal_code": postal,
+				"latitude": lat,
+				"longitude": lng,
+				"olt": olts[olt],
+				"frame": fsp[0],
+				"slot": fsp[1],
+				"port": fsp[2],
+				"ont_slot": ont,
+				"zone_tarifaire": zone,
+				"max_speed_mbps": speed,
+				"legacy_fibre_id": legacy_id,
+			}
+		)
+		.insert()
+		.name
+	)
 
 
 def _customer_graph(spec, drops):
@@ -108,22 +185,36 @@ def _customer_graph(spec, drops):
 		return
 	group = spec.get("group", "Résidentiel")
 	if not frappe.db.exists("Customer Group", group):
-		frappe.get_doc({"doctype": "Customer Group", "customer_group_name": group, "parent_customer_group": "All Customer Groups"}).insert()
+		frappe.get_doc(
+			{
+				"doctype": "Customer Group",
+				"customer_group_name": group,
+				"parent_customer_group": "All Customer Groups",
+			}
+		).insert()
 	customer = frappe.get_doc(
 		{
-			"doctype": "Customer", "customer_name": spec["name"], "customer_group": group,
+			"doctype": "Customer",
+			"customer_name": spec["name"],
+			"customer_group": group,
 			"customer_type": "Company" if group == "Commercial" else "Individual",
 			"territory": frappe.db.get_value("Territory", {"is_group": 0}, "name") or "All Territories",
-			"legacy_customer_id": spec["legacy"], "email_id": spec["email"],
+			"legacy_customer_id": spec["legacy"],
+			"email_id": spec["email"],
 			"is_suspended": 1 if spec["status"] == "Suspended" else 0,
 		}
 	).insert()
 	drop = frappe.get_doc("Fibre Drop", drops[spec["drop"]])
 	location = frappe.get_doc(
 		{
-			"doctype": "Service Location", "customer": customer.name,
-			"address_line": f"{drop.civic_number} {drop.street}", "city": drop.city, "postal_code": drop.postal_code,
-			"latitude": drop.latitude, "longitude": drop.longitude, "fibre_drop": drop.name,
+			"doctype": "Service Location",
+			"customer": customer.name,
+			"address_line": f"{drop.civic_number} {drop.street}",
+			"city": drop.city,
+			"postal_code": drop.postal_code,
+			"latitude": drop.latitude,
+			"longitude": drop.longitude,
+			"fibre_drop": drop.name,
 		}
 	).insert()
 	active = spec["status"] != "Pending Install"
@@ -132,67 +223,115 @@ def _customer_graph(spec, drops):
 		location.status = "Active"
 		location.save()
 		_set_installed_serial(drop.name, f"RCMG{spec['legacy']}A1")
-		location.append("ip_history", {"ip_address": f"100.64.{spec['drop']}.{10 + spec['drop']}", "assigned_on": start})
+		location.append(
+			"ip_history", {"ip_address": f"100.64.{spec['drop']}.{10 + spec['drop']}", "assigned_on": start}
+		)
 		location.save()
 	else:
 		_set_installed_serial(drop.name, f"RESERVED-{customer.name[:20]}")
 	for sku in spec["services"]:
 		frappe.get_doc(
 			{
-				"doctype": "Service Subscription", "service_location": location.name, "customer": customer.name,
-				"item": sku, "rate": rate_of(sku), "billing_interval": billing_of(sku),
-				"status": "Active" if active else "Pending", "start_date": start,
+				"doctype": "Service Subscription",
+				"service_location": location.name,
+				"customer": customer.name,
+				"item": sku,
+				"rate": rate_of(sku),
+				"billing_interval": billing_of(sku),
+				"status": "Active" if active else "Pending",
+				"start_date": start,
 				"commitment_months": 24 if sku == "RAB24M" else 0,
 			}
 		).insert()
 	_equipment(spec, customer, location, active)
 	if spec["status"] == "Suspended":
 		for name in frappe.get_all("Service Subscription", {"service_location": location.name}, pluck="name"):
-			frappe.get_doc("Service Subscription", name).update({"status": "Suspended", "status_reason": "Non-paiement"}).save()
+			frappe.get_doc("Service Subscription", name).update(
+				{"status": "Suspended", "status_reason": "Non-paiement"}
+			).save()
 		location.reload()
-		location.update({"status": "Suspended", "status_reason": "Non-paiement: entente non respectée"}).save()
+		location.update(
+			{"status": "Suspended", "status_reason": "Non-paiement: entente non respectée"}
+		).save()
 		frappe.get_doc(
 			{
-				"doctype": "Payment Arrangement", "customer": customer.name, "amount": 150, "method": "Phone",
-				"agreed_date": add_days(nowdate(), -20), "due_date": add_days(nowdate(), -5),
-				"cutoff_date": add_days(nowdate(), -1), "status": "Open",
-				"note": "150 $ le 15, coupure le 20 si non reçu", "agent": "paul.recouvrement@gigafibre.ca",
+				"doctype": "Payment Arrangement",
+				"customer": customer.name,
+				"amount": 150,
+				"method": "Phone",
+				"agreed_date": add_days(nowdate(), -20),
+				"due_date": add_days(nowdate(), -5),
+				"cutoff_date": add_days(nowdate(), -1),
+				"status": "Open",
+				"note": "150 $ le 15, coupure le 20 si non reçu",
+				"agent": "paul.recouvrement@gigafibre.ca",
 			}
 		).insert()
 		frappe.get_doc(
 			{
-				"doctype": "Payment Method", "customer": customer.name, "processor": "Bank Draft",
-				"account_holder": customer.customer_name, "institution_number": "815", "transit_number": "30121",
-				"account_number": "0045678", "ppa_enabled": 1, "ppa_amount": 150, "is_default": 1,
+				"doctype": "Payment Method",
+				"customer": customer.name,
+				"processor": "Bank Draft",
+				"account_holder": customer.customer_name,
+				"institution_number": "815",
+				"transit_number": "30121",
+				"account_number": "0045678",
+				"ppa_enabled": 1,
+				"ppa_amount": 150,
+				"is_default": 1,
 			}
 		).insert()
 	if spec.get("phone"):
 		frappe.get_doc(
 			{
-				"doctype": "VoIP Line", "did": spec["phone"], "customer": customer.name, "service_location": location.name,
-				"caller_id_name": spec["name"].upper()[:15], "sip_username": spec["phone"], "sip_password": frappe.generate_hash(length=16),
-				"voicemail_enabled": 1, "voicemail_email": spec["email"], "voicemail_password": "4821",
-				"e911_civic_number": drop.civic_number, "e911_street": drop.street, "e911_city": drop.city,
-				"e911_postal_code": drop.postal_code, "e911_cauca_code": "40005", "e911_class": "RES",
-				"ata_model": "HT502", "ata_mac": f"00:0B:82:00:{spec['drop']:02d}:01",
+				"doctype": "VoIP Line",
+				"did": spec["phone"],
+				"customer": customer.name,
+				"service_location": location.name,
+				"caller_id_name": spec["name"].upper()[:15],
+				"sip_username": spec["phone"],
+				"sip_password": frappe.generate_hash(length=16),
+				"voicemail_enabled": 1,
+				"voicemail_email": spec["email"],
+				"voicemail_password": "4821",
+				"e911_civic_number": drop.civic_number,
+				"e911_street": drop.street,
+				"e911_city": drop.city,
+				"e911_postal_code": drop.postal_code,
+				"e911_cauca_code": "40005",
+				"e911_class": "RES",
+				"ata_model": "HT502",
+				"ata_mac": f"00:0B:82:00:{spec['drop']:02d}:01",
 			}
 		).insert()
 		frappe.get_doc(
-			{"doctype": "Payment Method", "customer": customer.name, "processor": "Stripe",
-				"stripe_customer_id": "cus_Demo" + spec["legacy"], "card_brand": "Visa", "card_last4": "4242", "is_default": 1}
+			{
+				"doctype": "Payment Method",
+				"customer": customer.name,
+				"processor": "Stripe",
+				"stripe_customer_id": "cus_Demo" + spec["legacy"],
+				"card_brand": "Visa",
+				"card_last4": "4242",
+				"is_default": 1,
+			}
 		).insert()
 	if not active:
 		today = getdate()
 		job = frappe.get_doc(
 			{
-				"doctype": "Dispatch Job", "job_type": "Installation", "customer": customer.name,
-				"service_location": location.name, "scheduled_date": add_days(today, 3),
-				"preferred_date_1": add_days(today, 3), "preferred_date_2": add_days(today, 4),
+				"doctype": "Dispatch Job",
+				"job_type": "Installation",
+				"customer": customer.name,
+				"service_location": location.name,
+				"scheduled_date": add_days(today, 3),
+				"preferred_date_1": add_days(today, 3),
+				"preferred_date_2": add_days(today, 4),
 				"preferred_date_3": add_days(today, 7),
 				"required_tags": [{"tag": "Fibre"}, {"tag": "Installation"}, {"tag": "TV"}],
 				"technicians": [{"technician": TECHNICIANS[0][0]}],
 				"equipment": [
-					{"equipment_type": "ONT", "qty": 1}, {"equipment_type": "Routeur", "qty": 1},
+					{"equipment_type": "ONT", "qty": 1},
+					{"equipment_type": "Routeur", "qty": 1},
 					{"equipment_type": "Décodeur TV", "qty": 1},
 				],
 				"notes": "Chien sur le terrain. Appeler 30 minutes avant.",
@@ -212,13 +351,27 @@ def _equipment(spec, customer, location, active):
 		kinds.append(("Décodeur TV", "Android TV", "Box 4K"))
 	for i, (kind, brand, model) in enumerate(kinds):
 		doc = {
-			"doctype": "Service Equipment", "equipment_type": kind, "customer": customer.name,
-			"service_location": location.name, "brand": brand, "model": model,
+			"doctype": "Service Equipment",
+			"equipment_type": kind,
+			"customer": customer.name,
+			"service_location": location.name,
+			"brand": brand,
+			"model": model,
 		}
 		if kind == "Routeur":
-			doc.update({"wifi_ssid": f"Gigafibre-{lastname}", "wifi_ssid_5g": f"Gigafibre-{lastname}-5G",
-				"wifi_password": frappe.generate_hash(length=12)})
+			doc.update(
+				{
+					"wifi_ssid": f"Gigafibre-{lastname}",
+					"wifi_ssid_5g": f"Gigafibre-{lastname}-5G",
+					"wifi_password": frappe.generate_hash(length=12),
+				}
+			)
 		if active:
-			doc.update({"status": "Actif", "serial_number": f"{brand[:4].upper()}{spec['legacy']}{i}",
-				"mac_address": f"5C:E9:31:{int(spec['legacy']) % 100:02d}:{i:02d}:01"})
+			doc.update(
+				{
+					"status": "Actif",
+					"serial_number": f"{brand[:4].upper()}{spec['legacy']}{i}",
+					"mac_address": f"5C:E9:31:{int(spec['legacy']) % 100:02d}:{i:02d}:01",
+				}
+			)
 		frappe.get_doc(doc).insert()

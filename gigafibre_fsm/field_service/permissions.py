@@ -27,7 +27,9 @@ def dispatch_job_query_conditions(user: str | None = None) -> str:
 	)
 
 
-def dispatch_job_has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool | None:
+def dispatch_job_has_permission(
+	doc, ptype: str | None = None, user: str | None = None, **kwargs
+) -> bool | None:
 	user = user or frappe.session.user
 	if not sees_only_own_jobs(user):
 		return None

@@ -20,4 +20,6 @@ def validate(doc, method=None):
 	if doc.get("stripe_id"):
 		doc.stripe_id = doc.stripe_id.strip()
 		if not doc.stripe_id.startswith("cus_"):
-			frappe.throw(_("Stripe Customer ID must start with cus_ (got {0})").format(frappe.bold(doc.stripe_id)))
+			frappe.throw(
+				_("Stripe Customer ID must start with cus_ (got {0})").format(frappe.bold(doc.stripe_id))
+			)

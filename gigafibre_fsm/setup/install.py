@@ -17,7 +17,11 @@ STANDARD_DOCTYPE_ACCESS = {
 		"write": ("Gigafibre Support", "Sales Agent", "Collections"),
 		"create": ("Sales Agent",),
 	},
-	"Lead": {"read": ("Sales Agent", "Gigafibre Support"), "write": ("Sales Agent",), "create": ("Sales Agent",)},
+	"Lead": {
+		"read": ("Sales Agent", "Gigafibre Support"),
+		"write": ("Sales Agent",),
+		"create": ("Sales Agent",),
+	},
 	"Issue": {
 		"read": ROLES,
 		"write": ("Gigafibre Support", "Dispatcher"),
@@ -47,7 +51,9 @@ def before_uninstall():
 def create_roles():
 	for role in ROLES:
 		if not frappe.db.exists("Role", role):
-			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(ignore_permissions=True)
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
 
 
 def delete_roles():

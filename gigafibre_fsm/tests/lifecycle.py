@@ -32,7 +32,10 @@ def snapshot(site: str) -> dict:
 
 		modules = frappe.get_all("Module Def", filters={"app_name": APP}, pluck="name")
 		doctypes = frappe.get_all(
-			"DocType", filters={"module": ("in", modules or [""])}, fields=["name", "modified"], order_by="name"
+			"DocType",
+			filters={"module": ("in", modules or [""])},
+			fields=["name", "modified"],
+			order_by="name",
 		)
 		tables = {}
 		for dt in [d.name for d in doctypes if not frappe.db.get_value("DocType", d.name, "issingle")]:
@@ -102,7 +105,9 @@ def main(site: str, bench_dir: str) -> int:
 	bench(bench_dir, "--site", site, "install-app", APP)
 	installed = snapshot(site)
 	checks.check(installed["installed"], "install-app installs the app")
-	checks.check(len(installed["doctypes"]) >= 16, "install creates the app's doctypes", installed["doctypes"])
+	checks.check(
+		len(installed["doctypes"]) >= 16, "install creates the app's doctypes", installed["doctypes"]
+	)
 	n_fields = sum(len(v) for v in installed["custom_fields"].values())
 	checks.check(
 		n_fields == installed["expected_custom_fields"],
@@ -122,8 +127,12 @@ def main(site: str, bench_dir: str) -> int:
 	bench(bench_dir, "--site", site, "uninstall-app", APP, "--yes", "--no-backup")
 	removed = snapshot(site)
 	checks.check(not removed["installed"], "uninstall-app removes the app")
-	checks.check(not any(removed["custom_fields"].values()), "no custom field is left", removed["custom_fields"])
-	checks.check(not any(removed["custom_columns"].values()), "no custom column is left", removed["custom_columns"])
+	checks.check(
+		not any(removed["custom_fields"].values()), "no custom field is left", removed["custom_fields"]
+	)
+	checks.check(
+		not any(removed["custom_columns"].values()), "no custom column is left", removed["custom_columns"]
+	)
 	checks.check(not removed["doctypes"] and not removed["modules"], "no doctype or module is left")
 	checks.check(not any(removed["tables"].values()), "no table is left")
 	checks.check(not removed["roles"] and not removed["custom_perms"], "no role or permission is left")

@@ -36,7 +36,13 @@ class TestCustomer360(FrappeTestCase):
 		by_doctype = {c["doctype"]: c["count"] for c in counts["count"]["external_links_found"]}
 		self.assertEqual(by_doctype.get("Service Location"), 1)
 		self.assertEqual(by_doctype.get("Service Subscription"), 1)
-		for doctype in ("Service Equipment", "Dispatch Job", "VoIP Line", "Payment Arrangement", "Payment Method"):
+		for doctype in (
+			"Service Equipment",
+			"Dispatch Job",
+			"VoIP Line",
+			"Payment Arrangement",
+			"Payment Method",
+		):
 			self.assertIn(doctype, by_doctype)
 
 	def test_issue_types_and_service_location_on_issue(self):
@@ -44,7 +50,12 @@ class TestCustomer360(FrappeTestCase):
 			self.assertTrue(frappe.db.exists("Issue Type", issue_type))
 		location = make_service_location()
 		issue = frappe.get_doc(
-			{"doctype": "Issue", "subject": "Pas de signal", "issue_type": "Réparation",
-				"service_location": location.name, "customer": location.customer}
+			{
+				"doctype": "Issue",
+				"subject": "Pas de signal",
+				"issue_type": "Réparation",
+				"service_location": location.name,
+				"customer": location.customer,
+			}
 		).insert()
 		self.assertEqual(issue.service_location, location.name)

@@ -48,7 +48,9 @@ def make_olt(**kw) -> "frappe.Document":
 	).insert(ignore_permissions=True)
 
 
-def make_fibre_drop(olt: str | None = None, port: int = 1, ont_slot: int | None = None, **kw) -> "frappe.Document":
+def make_fibre_drop(
+	olt: str | None = None, port: int = 1, ont_slot: int | None = None, **kw
+) -> "frappe.Document":
 	return frappe.get_doc(
 		{
 			"doctype": "Fibre Drop",
@@ -60,7 +62,9 @@ def make_fibre_drop(olt: str | None = None, port: int = 1, ont_slot: int | None 
 			"frame": 0,
 			"slot": 1,
 			"port": port,
-			"ont_slot": ont_slot if ont_slot is not None else frappe.utils.cint(frappe.generate_hash(length=4), 0) % 128,
+			"ont_slot": ont_slot
+			if ont_slot is not None
+			else frappe.utils.cint(frappe.generate_hash(length=4), 0) % 128,
 			"max_speed_mbps": 1500,
 			"zone_tarifaire": "A",
 			**kw,
@@ -91,7 +95,8 @@ def make_item(code: str, service_type: str = "internet", rate: float = 0, **kw) 
 			"doctype": "Item",
 			"item_code": code,
 			"item_name": kw.pop("item_name", code),
-			"item_group": kw.pop("item_group", "Services") if frappe.db.exists("Item Group", "Services")
+			"item_group": kw.pop("item_group", "Services")
+			if frappe.db.exists("Item Group", "Services")
 			else frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
 			"stock_uom": "Nos",
 			"is_stock_item": 0,
@@ -139,7 +144,9 @@ def make_user(email: str, *roles: str) -> str:
 	return email
 
 
-def make_dispatch_job(location: "frappe.Document", technicians: list[str] | None = None, **kw) -> "frappe.Document":
+def make_dispatch_job(
+	location: "frappe.Document", technicians: list[str] | None = None, **kw
+) -> "frappe.Document":
 	return frappe.get_doc(
 		{
 			"doctype": "Dispatch Job",

@@ -4,7 +4,8 @@ from gigafibre_fsm.voip.did import format_did, normalize_did
 
 
 @pytest.mark.parametrize(
-	"raw", ["4185551234", "418-555-1234", "(418) 555-1234", "+1 418 555 1234", "1-418-555-1234", "418.555.1234"]
+	"raw",
+	["4185551234", "418-555-1234", "(418) 555-1234", "+1 418 555 1234", "1-418-555-1234", "418.555.1234"],
 )
 def test_did_notations_become_ten_digits(raw):
 	assert normalize_did(raw) == "4185551234"

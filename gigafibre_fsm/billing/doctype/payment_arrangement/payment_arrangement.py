@@ -18,7 +18,9 @@ class PaymentArrangement(Document):
 
 	def check_dates(self):
 		"""Agreed ≤ pay-by ≤ cut-off: the cut-off is the last step of collections."""
-		agreed, due, cutoff = (getdate(d) if d else None for d in (self.agreed_date, self.due_date, self.cutoff_date))
+		agreed, due, cutoff = (
+			getdate(d) if d else None for d in (self.agreed_date, self.due_date, self.cutoff_date)
+		)
 		if agreed and due and due < agreed:
 			frappe.throw(_("Pay By ({0}) cannot be before the day it was agreed ({1})").format(due, agreed))
 		if due and cutoff and cutoff < due:

@@ -29,7 +29,12 @@ class TestPaymentArrangement(FrappeTestCase):
 
 	def test_bad_plans_are_refused(self):
 		customer = make_customer().name
-		for values in ({"amount": 0}, {"amount": -10}, {"cutoff_date": "2026-11-10"}, {"due_date": "2026-10-01"}):
+		for values in (
+			{"amount": 0},
+			{"amount": -10},
+			{"cutoff_date": "2026-11-10"},
+			{"due_date": "2026-10-01"},
+		):
 			with self.subTest(values=values), self.assertRaises(frappe.ValidationError):
 				make_arrangement(customer=customer, **values)
 		self.assertEqual(frappe.db.count("Payment Arrangement", {"customer": customer}), 0)

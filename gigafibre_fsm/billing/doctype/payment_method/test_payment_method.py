@@ -22,8 +22,12 @@ class TestPaymentMethod(FrappeTestCase):
 			with self.subTest(values=values), self.assertRaises(frappe.ValidationError):
 				make_method(customer, processor="Bank Draft", **values)
 		pm = make_method(
-			customer, processor="Bank Draft", institution_number="815", transit_number="12345",
-			account_number="1234567", ppa_enabled=1,
+			customer,
+			processor="Bank Draft",
+			institution_number="815",
+			transit_number="12345",
+			account_number="1234567",
+			ppa_enabled=1,
 		)
 		self.assertEqual(get_decrypted_password("Payment Method", pm.name, "account_number"), "1234567")
 

@@ -25,7 +25,10 @@ class DispatchJob(Document):
 				if get_datetime(row.departure_time) < get_datetime(row.arrival_time):
 					frappe.throw(
 						_("Row {0}: {1} cannot leave ({2}) before arriving ({3})").format(
-							row.idx, row.technician_name or row.technician, row.departure_time, row.arrival_time
+							row.idx,
+							row.technician_name or row.technician,
+							row.departure_time,
+							row.arrival_time,
 						)
 					)
 			elif row.departure_time and not row.arrival_time:

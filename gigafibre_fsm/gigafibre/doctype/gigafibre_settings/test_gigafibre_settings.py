@@ -10,8 +10,12 @@ class TestGigafibreSettings(FrappeTestCase):
 	def test_integration_keys_are_passwords(self):
 		meta = frappe.get_meta("Gigafibre Settings")
 		for fieldname in (
-			"stripe_secret_key", "stripe_webhook_secret", "twilio_auth_token", "mailjet_api_secret",
-			"acs_password", "legacy_db_password",
+			"stripe_secret_key",
+			"stripe_webhook_secret",
+			"twilio_auth_token",
+			"mailjet_api_secret",
+			"acs_password",
+			"legacy_db_password",
 		):
 			self.assertEqual(meta.get_field(fieldname).fieldtype, "Password", fieldname)
 		settings = frappe.get_single("Gigafibre Settings")

@@ -23,7 +23,9 @@ class TestServiceEquipment(FrappeTestCase):
 		eq = make_equipment(make_service_location(), serial_number=f" {sn} ", mac_address="a0-b1-c2-d3-e4-f5")
 		self.assertEqual(eq.serial_number, sn.upper())
 		self.assertEqual(eq.mac_address, "A0:B1:C2:D3:E4:F5")
-		self.assertEqual(frappe.db.get_value("Service Equipment", {"mac_address": "A0:B1:C2:D3:E4:F5"}), eq.name)
+		self.assertEqual(
+			frappe.db.get_value("Service Equipment", {"mac_address": "A0:B1:C2:D3:E4:F5"}), eq.name
+		)
 
 	def test_bad_identifiers_are_refused(self):
 		with self.assertRaises(InvalidMACAddressError):
@@ -57,8 +59,15 @@ class TestServiceEquipment(FrappeTestCase):
 
 	def test_secrets_are_stored_encrypted(self):
 		eq = make_equipment(
-			make_service_location(), equipment_type="Routeur", wifi_ssid="Gigafibre-Tremblay", wifi_password="s3cret-WiFi!"
+			make_service_location(),
+			equipment_type="Routeur",
+			wifi_ssid="Gigafibre-Tremblay",
+			wifi_password="s3cret-WiFi!",
 		)
-		stored = frappe.db.sql("select wifi_password from `tabService Equipment` where name=%s", eq.name)[0][0]
+		stored = frappe.db.sql("select wifi_password from `tabService Equipment` where name=%s", eq.name)[0][
+			0
+		]
 		self.assertNotEqual(stored, "s3cret-WiFi!")
-		self.assertEqual(get_decrypted_password("Service Equipment", eq.name, "wifi_password"), "s3cret-WiFi!")
+		self.assertEqual(
+			get_decrypted_password("Service Equipment", eq.name, "wifi_password"), "s3cret-WiFi!"
+		)

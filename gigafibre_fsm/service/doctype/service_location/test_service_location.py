@@ -31,7 +31,10 @@ class TestServiceLocation(FrappeTestCase):
 			update_doc("Service Location", location.name, status="Disconnected")
 		self.assertEqual(frappe.db.get_value("Service Location", location.name, "status"), "Pending Install")
 		update_doc(
-			"Service Location", location.name, status="Disconnected", status_reason="Le client a annulé la commande"
+			"Service Location",
+			location.name,
+			status="Disconnected",
+			status_reason="Le client a annulé la commande",
 		)
 		self.assertEqual(frappe.db.get_value("Service Location", location.name, "status"), "Disconnected")
 

@@ -19,7 +19,12 @@ class TestServiceSubscription(FrappeTestCase):
 		location = make_service_location()
 		make_item("FTTH80I")
 		sub = frappe.get_doc(
-			{"doctype": "Service Subscription", "service_location": location.name, "item": "FTTH80I", "rate": 79.95}
+			{
+				"doctype": "Service Subscription",
+				"service_location": location.name,
+				"item": "FTTH80I",
+				"rate": 79.95,
+			}
 		).insert()
 		self.assertEqual(sub.customer, location.customer)
 		self.assertEqual(sub.service_type, "internet")

@@ -10,7 +10,13 @@ test_ignore = ERPNEXT_DOCTYPES
 def make_line(did, location=None, **kw):
 	location = location or make_service_location()
 	return frappe.get_doc(
-		{"doctype": "VoIP Line", "did": did, "service_location": location.name, "customer": location.customer, **kw}
+		{
+			"doctype": "VoIP Line",
+			"did": did,
+			"service_location": location.name,
+			"customer": location.customer,
+			**kw,
+		}
 	).insert()
 
 
@@ -41,8 +47,13 @@ class TestVoIPLine(FrappeTestCase):
 
 	def test_911_address_and_ata(self):
 		line = make_line(
-			random_did(), e911_civic_number="12", e911_street="Rue Principale", e911_city="Saint-Adrien",
-			e911_postal_code="j0a1c0", ata_mac="00-0b-82-aa-bb-cc", ata_model="HT502",
+			random_did(),
+			e911_civic_number="12",
+			e911_street="Rue Principale",
+			e911_city="Saint-Adrien",
+			e911_postal_code="j0a1c0",
+			ata_mac="00-0b-82-aa-bb-cc",
+			ata_model="HT502",
 		)
 		self.assertEqual(line.e911_postal_code, "J0A 1C0")
 		self.assertEqual(line.ata_mac, "00:0B:82:AA:BB:CC")

@@ -3,13 +3,13 @@ from frappe import _
 from frappe.model.document import Document
 
 from gigafibre_fsm.exceptions import DuplicateActiveLineError, InvalidDIDError
-from gigafibre_fsm.voip.did import format_did, normalize_did
 from gigafibre_fsm.validation import (
 	check_location_belongs_to_customer,
 	check_status_transition,
 	normalize_mac_field,
 	normalize_postal_code_field,
 )
+from gigafibre_fsm.voip.did import format_did, normalize_did
 
 
 class VoIPLine(Document):
