@@ -198,6 +198,12 @@ install_checkout() {
 		sudo_ chown -R "$BENCH_USER": "$target"
 	fi
 	bench_pip -e "$target"
+	# Prove the bench now imports this code and not an older copy.
+	local imported expected
+	imported=$(site_python -c 'import os, gigafibre_fsm; print(os.path.realpath(os.path.dirname(gigafibre_fsm.__file__)))')
+	expected=$(cd "$target/$APP" && pwd -P)
+	[ "$imported" = "$expected" ] || die "the bench imports $APP from $imported, not from $expected"
+	say "The bench imports $APP from $imported"
 	as_bench bash -c 'grep -qx "$1" "$0/sites/apps.txt" || printf "\n%s" "$1" >> "$0/sites/apps.txt";
 		sed -i "/^$/d" "$0/sites/apps.txt"' "$BENCH_DIR" "$APP"
 }

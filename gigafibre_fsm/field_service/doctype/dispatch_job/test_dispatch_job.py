@@ -100,3 +100,9 @@ class TestDispatchJob(FrappeTestCase):
 		job.reload()
 		self.assertEqual([t.tag for t in job.required_tags], ["Fibre"])
 		self.assertEqual(sum(e.qty for e in job.equipment), 3)
+
+	def test_technician_picker_offers_only_field_technicians(self):
+		from gigafibre_fsm.field_service.queries import technicians
+
+		found = {row[0] for row in technicians("User", "gigafibre.test", "name", 0, 20, {})}
+		self.assertEqual(found & {TECH_A, TECH_B, DISPATCHER}, {TECH_A, TECH_B})
