@@ -13,6 +13,7 @@
 #   FRAPPE_BRANCH    its branch                     (default version-15)
 #   ERPNEXT_REPO     URL or local path of ERPNext  (default the official repository)
 #   ERPNEXT_BRANCH   its branch                     (default version-15)
+#   BENCH_CLI_DIR    virtualenv of the bench CLI (default /opt/gigafibre/bench-cli)
 #   BENCH_USER       owner of the bench when run as root (default frappe)
 #   DB_ADMIN_USER / DB_ADMIN_PASSWORD  MariaDB account with grant rights used to create sites
 #   ADMIN_PASSWORD   password of the sites' Administrator (default admin)
@@ -37,7 +38,17 @@ LIFECYCLE_SITE=${LIFECYCLE_SITE:-gigafibre-lifecycle.localhost}
 APP=gigafibre_fsm
 
 if [ "$(id -u)" = 0 ]; then BENCH_USER=${BENCH_USER:-frappe}; else BENCH_USER=$(id -un); fi
-TOOLS_DIR=$(dirname "$BENCH_DIR")/bench-cli
+TOOLS_DIR=${BENCH_CLI_DIR:-/opt/gigafibre/bench-cli}
+
+# A folder the bench user can write to: created for it when missing, never taken over.
+ensure_bench_user_dir() {
+	local dir=$1
+	if [ ! -d "$dir" ]; then
+		sudo_ mkdir -p "$dir"
+		sudo_ chown "$BENCH_USER": "$dir"
+	fi
+	as_bench test -w "$dir" || die "$BENCH_USER cannot write to $dir: choose another location"
+}
 
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
@@ -135,8 +146,7 @@ ensure_redis() {
 ensure_bench_cli() {
 	if [ ! -x "$TOOLS_DIR/bin/bench" ]; then
 		say "Installing the bench CLI into $TOOLS_DIR"
-		sudo_ mkdir -p "$TOOLS_DIR"
-		sudo_ chown "$BENCH_USER": "$TOOLS_DIR" "$(dirname "$BENCH_DIR")"
+		ensure_bench_user_dir "$TOOLS_DIR"
 		as_bench python3 -m venv "$TOOLS_DIR"
 		# setuptools 81 dropped pkg_resources, which Frappe 15 imports.
 		as_bench "$TOOLS_DIR/bin/pip" install -q frappe-bench 'setuptools<81'
@@ -159,9 +169,11 @@ ensure_bench() {
 		say "Creating the bench at $BENCH_DIR (Frappe from $FRAPPE_REPO @ $FRAPPE_BRANCH)"
 		as_bench git ls-remote --heads "$FRAPPE_REPO" "$FRAPPE_BRANCH" >/dev/null 2>&1 \
 			|| die "Frappe cannot be cloned from $FRAPPE_REPO ($FRAPPE_BRANCH): set FRAPPE_REPO to a reachable URL or local path"
-		sudo_ mkdir -p "$(dirname "$BENCH_DIR")"
-		sudo_ chown "$BENCH_USER": "$(dirname "$BENCH_DIR")"
-		rm -rf "$BENCH_DIR"
+		if [ -e "$BENCH_DIR" ] && [ -n "$(ls -A "$BENCH_DIR" 2>/dev/null)" ]; then
+			die "$BENCH_DIR exists but is not a Frappe bench: remove it or set BENCH_DIR elsewhere"
+		fi
+		ensure_bench_user_dir "$(dirname "$BENCH_DIR")"
+		[ -d "$BENCH_DIR" ] && rmdir "$BENCH_DIR"
 		as_bench bash -c 'cd "$(dirname "$0")" && bench init "$0" --frappe-path "$1" --frappe-branch "$2" \
 			--python python3 --skip-redis-config-generation --no-backups --skip-assets' \
 			"$BENCH_DIR" "$FRAPPE_REPO" "$FRAPPE_BRANCH" </dev/null
