@@ -3,6 +3,7 @@ stops the save with a translated, typed error naming the field."""
 
 import frappe
 from frappe import _
+from frappe.utils import flt
 
 from gigafibre_fsm.exceptions import (
 	CustomerMismatchError,
@@ -48,7 +49,7 @@ def check_non_negative(doc, *fieldnames: str) -> None:
 	"""OLT coordinates (frame, slot, port, ONT id) are whole numbers from 0."""
 	for fieldname in fieldnames:
 		value = doc.get(fieldname)
-		if value is not None and int(value) < 0:
+		if value is not None and value != "" and flt(value) < 0:
 			frappe.throw(
 				_("{0} must be 0 or more, not {1}").format(_label(doc, fieldname), value), InvalidPortError
 			)

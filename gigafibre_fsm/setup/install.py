@@ -1,6 +1,8 @@
 """Install and uninstall: roles, custom fields, issue types and the access our roles need
 on ERPNext's doctypes. Uninstall removes what install added, so a site is left as it was."""
 
+import json
+
 import frappe
 
 from gigafibre_fsm.setup import custom_fields
@@ -69,9 +71,19 @@ def create_issue_types():
 			frappe.get_doc({"doctype": "Issue Type", "__newname": issue_type}).insert(ignore_permissions=True)
 
 
+# Doctypes whose permissions were still ERPNext's own when the app was installed: uninstall
+# returns them to that state instead of leaving a customised copy behind.
+UNTOUCHED_PERMS_KEY = "gigafibre_fsm_untouched_perm_doctypes"
+
+
 def grant_standard_doctype_access():
 	from frappe.permissions import add_permission, update_permission_property
 
+	if frappe.db.get_default(UNTOUCHED_PERMS_KEY) is None:
+		untouched = [
+			dt for dt in STANDARD_DOCTYPE_ACCESS if not frappe.db.exists("Custom DocPerm", {"parent": dt})
+		]
+		frappe.db.set_default(UNTOUCHED_PERMS_KEY, json.dumps(untouched))
 	for doctype, rights in STANDARD_DOCTYPE_ACCESS.items():
 		for ptype, roles in rights.items():
 			for role in roles:
@@ -84,6 +96,12 @@ def grant_standard_doctype_access():
 
 
 def revoke_standard_doctype_access():
+	untouched = json.loads(frappe.db.get_default(UNTOUCHED_PERMS_KEY) or "[]")
 	for doctype in STANDARD_DOCTYPE_ACCESS:
-		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("in", ROLES)})
+		if doctype in untouched:
+			frappe.db.delete("Custom DocPerm", {"parent": doctype})
+		else:
+			frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("in", ROLES)})
 		frappe.clear_cache(doctype=doctype)
+	frappe.db.set_default(UNTOUCHED_PERMS_KEY, None)
+	frappe.db.delete("DefaultValue", {"defkey": UNTOUCHED_PERMS_KEY})

@@ -74,6 +74,14 @@ def snapshot(site: str) -> dict:
 				key=lambda p: (p.parent, p.role),
 			),
 			"workspace": frappe.db.get_value("Workspace", "Gigafibre", "modified"),
+			"standard_doctype_perms": sorted(
+				(p.parent, p.role, p.permlevel, p.read, p.write, p.create)
+				for p in frappe.get_all(
+					"Custom DocPerm",
+					filters={"parent": ("in", ["Customer", "Lead", "Issue", "Project", "Item"])},
+					fields=["parent", "role", "permlevel", "read", "write", "create"],
+				)
+			),
 			"expected_custom_fields": sum(len(f) for f in CUSTOM_FIELDS.values()),
 		}
 	finally:
@@ -102,6 +110,7 @@ def main(site: str, bench_dir: str) -> int:
 	if snapshot(site)["installed"]:
 		bench(bench_dir, "--site", site, "uninstall-app", APP, "--yes", "--no-backup", "--force")
 
+	baseline = snapshot(site)
 	bench(bench_dir, "--site", site, "install-app", APP)
 	installed = snapshot(site)
 	checks.check(installed["installed"], "install-app installs the app")
@@ -137,6 +146,11 @@ def main(site: str, bench_dir: str) -> int:
 	checks.check(not any(removed["tables"].values()), "no table is left")
 	checks.check(not removed["roles"] and not removed["custom_perms"], "no role or permission is left")
 	checks.check(not removed["workspace"], "no workspace is left")
+	checks.check(
+		removed["standard_doctype_perms"] == baseline["standard_doctype_perms"],
+		"ERPNext doctypes' permissions are as before install",
+		diff(baseline, removed).get("standard_doctype_perms"),
+	)
 
 	print(f"lifecycle: {checks.passed} passed, {checks.failed} failed")
 	return 1 if checks.failed else 0

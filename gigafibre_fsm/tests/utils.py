@@ -62,9 +62,7 @@ def make_fibre_drop(
 			"frame": 0,
 			"slot": 1,
 			"port": port,
-			"ont_slot": ont_slot
-			if ont_slot is not None
-			else frappe.utils.cint(frappe.generate_hash(length=4), 0) % 128,
+			"ont_slot": ont_slot if ont_slot is not None else int(frappe.generate_hash(length=4), 16) % 128,
 			"max_speed_mbps": 1500,
 			"zone_tarifaire": "A",
 			**kw,
