@@ -262,7 +262,9 @@ cmd_serve() {
 	bench_ build --app "$APP" >/dev/null 2>&1 || bench_ build
 	bench_ use "$DEV_SITE"
 	say "Serving $DEV_SITE on http://localhost:$PORT (Administrator / $ADMIN_PASSWORD); Ctrl-C stops"
-	as_bench bash -c 'cd "$0" && (bench worker >/dev/null 2>&1 &) && exec bench serve --port "$1" --noreload' \
+	# A background worker for queued jobs, stopped with the server.
+	as_bench bash -c 'cd "$0" && { bench worker >/dev/null 2>&1 & }; worker=$!;
+		trap "kill $worker 2>/dev/null" EXIT INT TERM; bench serve --port "$1" --noreload' \
 		"$BENCH_DIR" "$PORT"
 }
 
