@@ -62,7 +62,8 @@ as_bench() {
 	local envs=(HOME="$home" PATH="$TOOLS_DIR/bin:/usr/local/bin:/usr/bin:/bin" UV_NATIVE_TLS=1
 		LANG=C.UTF-8 LC_ALL=C.UTF-8 CI="${CI:-}")
 	if [ "$(id -u)" = 0 ] && [ "$BENCH_USER" != root ]; then
-		runuser -u "$BENCH_USER" -- env "${envs[@]}" "$@"
+		# From /: the bench user may not be allowed into the caller's folder.
+		(cd / && runuser -u "$BENCH_USER" -- env "${envs[@]}" "$@")
 	else
 		env "${envs[@]}" "$@"
 	fi
