@@ -317,7 +317,7 @@ def _customer_graph(spec, drops):
 		).insert()
 	if not active:
 		today = getdate()
-		job = frappe.get_doc(
+		frappe.get_doc(
 			{
 				"doctype": "Dispatch Job",
 				"job_type": "Installation",
@@ -337,7 +337,6 @@ def _customer_graph(spec, drops):
 				"notes": "Chien sur le terrain. Appeler 30 minutes avant.",
 			}
 		).insert()
-		_ = job
 
 
 def _set_installed_serial(drop: str, serial: str) -> None:

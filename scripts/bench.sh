@@ -174,7 +174,7 @@ ensure_bench() {
 			die "$BENCH_DIR exists but is not a Frappe bench: remove it or set BENCH_DIR elsewhere"
 		fi
 		ensure_bench_user_dir "$(dirname "$BENCH_DIR")"
-		[ -d "$BENCH_DIR" ] && rmdir "$BENCH_DIR"
+		if [ -d "$BENCH_DIR" ]; then rmdir "$BENCH_DIR"; fi
 		as_bench bash -c 'cd "$(dirname "$0")" && bench init "$0" --frappe-path "$1" --frappe-branch "$2" \
 			--python python3 --skip-redis-config-generation --no-backups --skip-assets' \
 			"$BENCH_DIR" "$FRAPPE_REPO" "$FRAPPE_BRANCH" </dev/null

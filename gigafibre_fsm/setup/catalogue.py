@@ -30,9 +30,14 @@ CATALOGUE = [
 ]
 
 
+def service_item_group() -> str:
+	"""ERPNext's setup makes a "Services" group; fall back to the root on a bare site."""
+	return "Services" if frappe.db.exists("Item Group", "Services") else "All Item Groups"
+
+
 def ensure_items() -> None:
 	"""Create the catalogue's Items that the site does not have yet."""
-	item_group = "Services" if frappe.db.exists("Item Group", "Services") else "All Item Groups"
+	item_group = service_item_group()
 	for sku, name, service_type, rate, _billing, down, up, profile in CATALOGUE:
 		if frappe.db.exists("Item", sku):
 			continue

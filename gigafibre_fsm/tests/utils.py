@@ -3,6 +3,7 @@
 import frappe
 from frappe.utils import add_days, nowdate
 
+from gigafibre_fsm.setup.catalogue import service_item_group
 from gigafibre_fsm.setup.company import ensure_setup_complete
 
 # ERPNext doctypes our doctypes link to: their own test records are not needed here.
@@ -93,9 +94,7 @@ def make_item(code: str, service_type: str = "internet", rate: float = 0, **kw) 
 			"doctype": "Item",
 			"item_code": code,
 			"item_name": kw.pop("item_name", code),
-			"item_group": kw.pop("item_group", "Services")
-			if frappe.db.exists("Item Group", "Services")
-			else frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
+			"item_group": kw.pop("item_group", None) or service_item_group(),
 			"stock_uom": "Nos",
 			"is_stock_item": 0,
 			"standard_rate": rate,
