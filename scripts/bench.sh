@@ -139,22 +139,22 @@ NODE_ADVICE="install Node $NODE_MIN or newer system-wide, e.g. from NodeSource
   since the bench user ($BENCH_USER) only looks in $SYSTEM_PATH; then run this again"
 
 # Major version of the node the bench user runs, empty when it has none.
-node_major() { as_bench bash -c 'node --version 2>/dev/null' | sed -nE 's/^v([0-9]+).*/\1/p'; }
+node_major() { { as_bench bash -c 'node --version' 2>/dev/null || true; } | sed -nE 's/^v([0-9]+).*/\1/p'; }
 
 # Major version apt would install for a package, empty when it has none.
 apt_candidate_major() {
-	apt-cache policy "$1" 2>/dev/null | sed -nE 's/^ *Candidate: ([0-9]+:)?([0-9]+).*/\2/p'
+	{ apt-cache policy "$1" 2>/dev/null || true; } | sed -nE 's/^ *Candidate: ([0-9]+:)?([0-9]+).*/\2/p'
 }
 
 # The interpreter the bench will use: $PYTHON as the bench user finds it, as an absolute path.
 resolve_python() {
 	as_bench env PATH="$SYSTEM_PATH" bash -c 'command -v "$0"' "$PYTHON" 2>/dev/null || true
 }
-python_version() { as_bench "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
+python_version() { as_bench "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true; }
 python_supported() { case " $PYTHON_VERSIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 python_has_venv() { as_bench "$1" -c 'import venv, ensurepip' >/dev/null 2>&1; }
 python_header() {
-	as_bench "$1" -c 'import os, sysconfig; print(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' 2>/dev/null
+	as_bench "$1" -c 'import os, sysconfig; print(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' 2>/dev/null || true
 }
 python_has_header() { local h; h=$(python_header "$1"); [ -n "$h" ] && [ -f "$h" ]; }
 
@@ -393,7 +393,8 @@ trust_local_repos() {
 ensure_bench_config() {
 	local key=$1 value=$2 current
 	shift 2
-	current=$(site_python -c 'import json, sys; print(json.load(open("common_site_config.json")).get(sys.argv[1], ""))' "$key")
+	current=$(site_python -c 'import json, sys; print(json.load(open("common_site_config.json")).get(sys.argv[1], ""))' "$key") \
+		|| die "cannot read $BENCH_DIR/sites/common_site_config.json: fix or remove it, then run this again"
 	if [ "$current" != "$value" ]; then
 		step "Setting $key = $value in the bench's common_site_config.json" \
 			"check that $BENCH_DIR/sites/common_site_config.json is valid JSON and writable by $BENCH_USER" \

@@ -268,7 +268,7 @@ TEST_RC=$?
 set -e
 printf 'test command: exit %s after %s min\n' "$TEST_RC" $((($(date +%s) - START) / 60))
 show_tail "$LOGS/test.log" 15
-SUMMARY=$(grep -E '^summary: ' "$LOGS/test.log" | tail -n 1 | sed 's/^summary: //')
+SUMMARY=$(grep -E '^summary: ' "$LOGS/test.log" | tail -n 1 | sed 's/^summary: //' || true)
 SUMMARY=${SUMMARY:-no summary line}
 
 ## The run command ##########################################################################
