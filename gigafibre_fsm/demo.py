@@ -209,7 +209,8 @@ def _customer_graph(spec, drops):
 		{
 			"doctype": "Service Location",
 			"customer": customer.name,
-			"address_line": f"{drop.civic_number} {drop.street}",
+			"civic_number": drop.civic_number,
+			"street": drop.street,
 			"city": drop.city,
 			"postal_code": drop.postal_code,
 			"latitude": drop.latitude,
@@ -222,15 +223,12 @@ def _customer_graph(spec, drops):
 	if active:
 		location.status = "Active"
 		location.save()
-		_set_installed_serial(drop.name, f"RCMG{spec['legacy']}A1")
 		location.append(
 			"ip_history", {"ip_address": f"100.64.{spec['drop']}.{10 + spec['drop']}", "assigned_on": start}
 		)
 		location.save()
-	else:
-		_set_installed_serial(drop.name, f"RESERVED-{customer.name[:20]}")
 	for sku in spec["services"]:
-		frappe.get_doc(
+		subscription = frappe.get_doc(
 			{
 				"doctype": "Service Subscription",
 				"service_location": location.name,
@@ -238,11 +236,12 @@ def _customer_graph(spec, drops):
 				"item": sku,
 				"rate": rate_of(sku),
 				"billing_interval": billing_of(sku),
-				"status": "Active" if active else "Pending",
 				"start_date": start,
 				"commitment_months": 24 if sku == "RAB24M" else 0,
 			}
 		).insert()
+		if active:
+			subscription.update({"status": "Active"}).save()
 	_equipment(spec, customer, location, active)
 	if spec["status"] == "Suspended":
 		for name in frappe.get_all("Service Subscription", {"service_location": location.name}, pluck="name"):
@@ -331,23 +330,19 @@ def _customer_graph(spec, drops):
 				"technicians": [{"technician": TECHNICIANS[0][0]}],
 				"equipment": [
 					{"equipment_type": "ONT", "qty": 1},
-					{"equipment_type": "Routeur", "qty": 1},
-					{"equipment_type": "Décodeur TV", "qty": 1},
+					{"equipment_type": "Router", "qty": 1},
+					{"equipment_type": "TV Box", "qty": 1},
 				],
 				"notes": "Chien sur le terrain. Appeler 30 minutes avant.",
 			}
 		).insert()
 
 
-def _set_installed_serial(drop: str, serial: str) -> None:
-	frappe.get_doc("Fibre Drop", drop).update({"installed_serial": serial}).save()
-
-
 def _equipment(spec, customer, location, active):
 	lastname = spec["name"].split()[-1]
-	kinds = [("ONT", "Huawei", "HG8145X6"), ("Routeur", "TP-Link", "Deco X50")]
+	kinds = [("ONT", "Huawei", "HG8145X6"), ("Router", "TP-Link", "Deco X50")]
 	if any(s.startswith("TV") for s in spec["services"]):
-		kinds.append(("Décodeur TV", "Android TV", "Box 4K"))
+		kinds.append(("TV Box", "Android TV", "Box 4K"))
 	for i, (kind, brand, model) in enumerate(kinds):
 		doc = {
 			"doctype": "Service Equipment",
@@ -357,7 +352,7 @@ def _equipment(spec, customer, location, active):
 			"brand": brand,
 			"model": model,
 		}
-		if kind == "Routeur":
+		if kind == "Router":
 			doc.update(
 				{
 					"wifi_ssid": f"Gigafibre-{lastname}",
@@ -365,12 +360,13 @@ def _equipment(spec, customer, location, active):
 					"wifi_password": frappe.generate_hash(length=12),
 				}
 			)
+		equipment = frappe.get_doc(doc).insert()
 		if active:
-			doc.update(
+			# Installed: the technician scanned it, then it went live.
+			equipment.update(
 				{
-					"status": "Actif",
+					"status": "Active",
 					"serial_number": f"{brand[:4].upper()}{spec['legacy']}{i}",
 					"mac_address": f"5C:E9:31:{int(spec['legacy']) % 100:02d}:{i:02d}:01",
 				}
-			)
-		frappe.get_doc(doc).insert()
+			).save()

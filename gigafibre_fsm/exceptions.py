@@ -45,3 +45,27 @@ class StatusTransitionError(frappe.ValidationError):
 
 class CustomerMismatchError(frappe.ValidationError):
 	pass
+
+
+class InvalidDateRangeError(frappe.ValidationError):
+	"""An end before its start: departure before arrival, end date before start date…"""
+
+
+class InvalidAmountError(frappe.ValidationError):
+	"""A negative or zero amount, rate, quantity or number of hours where it cannot be."""
+
+
+class IncompleteRecordError(frappe.ValidationError):
+	"""A status that needs something first: a start date, a technician, a scheduled date."""
+
+
+class DispatchAssignmentError(frappe.ValidationError):
+	pass
+
+
+class PaymentDetailsError(frappe.ValidationError):
+	"""Bank or card details that cannot be used to collect a payment."""
+
+
+class InvalidIPAddressError(frappe.ValidationError):
+	pass

@@ -1,3 +1,5 @@
+import gigafibre_fsm.roles as _roles
+
 app_name = "gigafibre_fsm"
 app_title = "Gigafibre FSM"
 app_publisher = "Gigafibre"
@@ -9,13 +11,15 @@ app_license = "mit"
 # which fails on a machine without internet access.
 required_apps = ["frappe/erpnext"]
 
-# Every whitelisted method declares its argument types.
-require_type_annotated_api_methods = True
+# Frappe 15.45 does not read `require_type_annotated_api_methods`: a test over
+# frappe.whitelisted (tests/test_api_contract.py) holds every endpoint to typed arguments.
 
 # Installation
 # ------------
 before_install = "gigafibre_fsm.setup.install.before_install"
 after_install = "gigafibre_fsm.setup.install.after_install"
+# Every migrate brings custom fields, roles and permissions up to what this version defines.
+after_migrate = "gigafibre_fsm.setup.install.after_migrate"
 before_uninstall = "gigafibre_fsm.setup.install.before_uninstall"
 
 # Tests
@@ -24,6 +28,8 @@ before_tests = "gigafibre_fsm.tests.utils.before_tests"
 
 # Desk
 # ----
+app_include_js = "/assets/gigafibre_fsm/js/gigafibre.js"
+boot_session = "gigafibre_fsm.boot.boot_session"
 
 override_doctype_dashboards = {
 	"Customer": "gigafibre_fsm.overrides.customer.get_dashboard_data",
@@ -39,10 +45,10 @@ doc_events = {
 
 # Permissions
 # -----------
-# A Field Technician sees only the dispatch jobs they are assigned to.
+# A Field Technician sees only the dispatch jobs they are on, and those jobs' customers,
+# locations, services, equipment, lines, projects and tickets (field_service/permissions.py).
+_SCOPE = "gigafibre_fsm.field_service.permissions"
 permission_query_conditions = {
-	"Dispatch Job": "gigafibre_fsm.field_service.permissions.dispatch_job_query_conditions",
+	dt: f"{_SCOPE}.query_conditions" for dt in (*_roles.JOB_SCOPED, *_roles.DISPATCH_JOB_TABLES)
 }
-has_permission = {
-	"Dispatch Job": "gigafibre_fsm.field_service.permissions.dispatch_job_has_permission",
-}
+has_permission = {dt: f"{_SCOPE}.has_permission" for dt in _roles.JOB_SCOPED}

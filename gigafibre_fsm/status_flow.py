@@ -1,7 +1,9 @@
-"""Allowed status changes of the app's records. Pure Python.
+"""Statuses of the app's records: their stored values, list colours and allowed moves. Pure Python.
 
-One table per doctype: from each status, the statuses it may move to, and the moves that
-must say why (a location disconnected, a subscription cancelled…).
+This is the one place a status list is written. The doctypes' Select options, the list
+colours in the desk (sent to the browser at boot) and the transition checks all read it,
+and a unit test fails when a doctype's options drift from it. Stored values are English;
+the desk shows them in French through the translations.
 """
 
 from dataclasses import dataclass, field
@@ -13,26 +15,60 @@ REASON_REQUIRED = "reason_required"
 
 @dataclass(frozen=True)
 class Flow:
-	moves: dict[str, frozenset[str]]
-	needs_reason: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+	"""The statuses of one doctype, in display order; the first is where a new record starts."""
 
-	def check(self, old: str | None, new: str, reason: str | None = None) -> str:
-		"""ALLOWED, NOT_ALLOWED or REASON_REQUIRED for the move from ``old`` to ``new``."""
-		if not old or old == new:
+	colours: dict[str, str]
+	moves: dict[str, frozenset[str]] = field(default_factory=dict)
+	needs_reason: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+	# Derived statuses are computed by the controller, never chosen by a person.
+	derived: bool = False
+
+	@property
+	def statuses(self) -> tuple[str, ...]:
+		return tuple(self.colours)
+
+	@property
+	def initial(self) -> str:
+		return self.statuses[0]
+
+	def check(self, old: str | None, new: str, reason_given: str | None = None) -> str:
+		"""ALLOWED, NOT_ALLOWED or REASON_REQUIRED for the move from ``old`` to ``new``.
+
+		``reason_given`` is the reason written *with this move*: the caller passes it only
+		when the reason changed in the same save, so a stale reason never counts.
+		"""
+		if new not in self.colours:
+			return NOT_ALLOWED
+		if not old or old == new or self.derived:
 			return ALLOWED
 		if new not in self.moves.get(old, frozenset()):
 			return NOT_ALLOWED
-		if (old, new) in self.needs_reason and not (reason or "").strip():
+		if (old, new) in self.needs_reason and not (reason_given or "").strip():
 			return REASON_REQUIRED
 		return ALLOWED
 
+	def options(self) -> str:
+		"""The Select field's options, as the doctype JSON writes them."""
+		return "\n".join(self.statuses)
 
-def _flow(moves: dict[str, set[str]], needs_reason: set[tuple[str, str]] = frozenset()) -> Flow:
-	return Flow({k: frozenset(v) for k, v in moves.items()}, frozenset(needs_reason))
+
+def _flow(
+	colours: dict[str, str],
+	moves: dict[str, set[str]] | None = None,
+	needs_reason: set[tuple[str, str]] = frozenset(),
+	derived: bool = False,
+) -> Flow:
+	return Flow(
+		colours,
+		{k: frozenset(v) for k, v in (moves or {}).items()},
+		frozenset(needs_reason),
+		derived,
+	)
 
 
 FLOWS: dict[str, Flow] = {
 	"Service Location": _flow(
+		{"Pending Install": "orange", "Active": "green", "Suspended": "red", "Disconnected": "gray"},
 		{
 			"Pending Install": {"Active", "Disconnected"},
 			"Active": {"Suspended", "Disconnected"},
@@ -47,30 +83,35 @@ FLOWS: dict[str, Flow] = {
 		},
 	),
 	"Service Subscription": _flow(
+		{"Pending": "orange", "Active": "green", "Suspended": "red", "Cancelled": "gray"},
 		{
 			"Pending": {"Active", "Cancelled"},
 			"Active": {"Suspended", "Cancelled"},
 			"Suspended": {"Active", "Cancelled"},
 			"Cancelled": set(),
 		},
-		{("Pending", "Cancelled"), ("Active", "Cancelled")},
+		{("Pending", "Cancelled"), ("Active", "Cancelled"), ("Suspended", "Cancelled")},
 	),
 	"Service Equipment": _flow(
+		{"In Stock": "blue", "Active": "green", "Returned": "gray"},
 		{
-			"En inventaire": {"Actif", "Retourné"},
-			"Actif": {"Retourné"},
-			"Retourné": {"En inventaire"},
-		}
+			"In Stock": {"Active", "Returned"},
+			"Active": {"Returned"},
+			"Returned": {"In Stock"},
+		},
 	),
 	"Dispatch Job": _flow(
+		{"Scheduled": "blue", "In Progress": "orange", "Completed": "green", "Cancelled": "gray"},
 		{
 			"Scheduled": {"In Progress", "Cancelled"},
 			"In Progress": {"Completed", "Scheduled", "Cancelled"},
 			"Completed": set(),
 			"Cancelled": {"Scheduled"},
-		}
+		},
+		{("Scheduled", "Cancelled"), ("In Progress", "Cancelled")},
 	),
 	"Payment Arrangement": _flow(
+		{"Open": "blue", "Pending": "orange", "Completed": "green"},
 		{
 			"Pending": {"Open", "Completed"},
 			"Open": {"Completed", "Pending"},
@@ -79,10 +120,35 @@ FLOWS: dict[str, Flow] = {
 		{("Completed", "Open")},
 	),
 	"VoIP Line": _flow(
+		{"Active": "green", "Suspended": "red", "Cancelled": "gray"},
 		{
 			"Active": {"Suspended", "Cancelled"},
 			"Suspended": {"Active", "Cancelled"},
 			"Cancelled": {"Active"},
-		}
+		},
+		{("Active", "Cancelled"), ("Suspended", "Cancelled")},
+	),
+	# A drop's status follows its installed serial (see network/fibre_port.py).
+	"Fibre Drop": _flow(
+		{"Available": "green", "Reserved": "orange", "Occupied": "blue", "Not Installed": "gray"},
+		derived=True,
+	),
+	"OLT": _flow(
+		{"Active": "green", "Inactive": "gray"},
+		{"Active": {"Inactive"}, "Inactive": {"Active"}},
 	),
 }
+
+# Where each doctype keeps the reason of a move (when it has one).
+REASON_FIELDS: dict[str, str] = {
+	"Service Location": "status_reason",
+	"Service Subscription": "status_reason",
+	"Dispatch Job": "status_reason",
+	"Payment Arrangement": "reason",
+	"VoIP Line": "status_reason",
+}
+
+
+def colours() -> dict[str, dict[str, str]]:
+	"""Status → colour per doctype, for the desk's list and form indicators."""
+	return {doctype: dict(flow.colours) for doctype, flow in FLOWS.items()}

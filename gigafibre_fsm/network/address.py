@@ -1,6 +1,14 @@
-"""Postal addresses and coordinates of Québec premises. Pure Python."""
+"""Postal addresses, coordinates and OLT positions of Québec premises. Pure Python.
+
+"Unknown" is never 0: a coordinate or an OLT frame/slot/port/ONT id that nobody knows is
+None, so two records with unknown ports never collide and legacy rows with NULLs import as
+they are. A location's address is kept in parts (civic number and suffix, street,
+apartment, municipality…) — the same parts as a 911 registration — and its one-line form
+is derived from them, identically whoever saves it.
+"""
 
 import re
+from decimal import Decimal, InvalidOperation
 
 # Canadian postal codes never use D, F, I, O, Q or U; W and Z never start one.
 _POSTAL = re.compile(r"([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])(\d[ABCEGHJ-NPRSTV-Z]\d)")
@@ -15,9 +23,91 @@ def normalize_postal_code(value: str | None) -> str | None:
 	return f"{match[1]} {match[2]}" if match else None
 
 
-def latitude_in_range(value: float | None) -> bool:
-	return value is None or -90.0 <= value <= 90.0
+def _blank(value) -> bool:
+	return value is None or (isinstance(value, str) and not value.strip())
 
 
-def longitude_in_range(value: float | None) -> bool:
-	return value is None or -180.0 <= value <= 180.0
+def parse_coordinate(value, limit: float) -> float | None:
+	"""A latitude (limit 90) or longitude (limit 180) as a float, None when unknown.
+
+	Raises ValueError for text that is not a number or a number out of range.
+	"""
+	if _blank(value):
+		return None
+	try:
+		number = float(Decimal(str(value).strip().replace(",", ".")))
+	except (InvalidOperation, ValueError):
+		raise ValueError(f"{value!r} is not a number") from None
+	if not -limit <= number <= limit:
+		raise ValueError(f"{number} is out of range (-{limit:g} to {limit:g})")
+	return number
+
+
+def format_coordinate(value: float | None) -> str | None:
+	"""The stored form of a coordinate: at most 7 decimals (about 1 cm), no trailing zeros."""
+	if value is None:
+		return None
+	text = f"{value:.7f}".rstrip("0").rstrip(".")
+	return "0" if text in ("-0", "") else text
+
+
+def parse_port_number(value) -> int | None:
+	"""An OLT frame, slot, port or ONT id: a whole number from 0, None when unknown.
+
+	Raises ValueError for anything else (negative, decimal, text).
+	"""
+	if _blank(value):
+		return None
+	if isinstance(value, bool):
+		raise ValueError(f"{value!r} is not a whole number")
+	if isinstance(value, float):
+		if not value.is_integer():
+			raise ValueError(f"{value!r} is not a whole number")
+		value = int(value)
+	text = str(value).strip()
+	if not re.fullmatch(r"-?\d+", text):
+		raise ValueError(f"{value!r} is not a whole number")
+	number = int(text)
+	if number < 0:
+		raise ValueError(f"{number} is negative")
+	return number
+
+
+# "125", "125A", "125 A", "125-A", "125½": a civic number and its optional suffix.
+_CIVIC = re.compile(r"^\s*(\d+)\s*(?:-?\s*([A-Za-z]|½|1/2)(?![A-Za-z]))?[\s,]+(.+?)\s*$")
+
+
+def split_street_address(line: str | None) -> tuple[str | None, str | None, str | None]:
+	"""``"125A Rue Principale"`` → ``("125", "A", "Rue Principale")``.
+
+	A line with no leading civic number keeps everything in the street.
+	"""
+	text = (line or "").strip()
+	if not text:
+		return None, None, None
+	match = _CIVIC.match(text)
+	if not match:
+		return None, None, text
+	suffix = match[2]
+	return match[1], suffix.upper() if suffix else None, match[3]
+
+
+def street_line(civic_number: str | None, civic_suffix: str | None, street: str | None) -> str:
+	"""``"125A Rue Principale"``: the civic number, its suffix and the street."""
+	civic = f"{(civic_number or '').strip()}{(civic_suffix or '').strip()}"
+	return " ".join(p for p in (civic, (street or "").strip()) if p)
+
+
+def location_title(
+	civic_number: str | None,
+	civic_suffix: str | None,
+	street: str | None,
+	apartment: str | None,
+	municipality: str | None,
+) -> str:
+	"""``"3-125A Rue Principale, Saint-Adrien"``: the Canada Post form, the same in any language."""
+	line = street_line(civic_number, civic_suffix, street)
+	unit = (apartment or "").strip()
+	if unit and line:
+		line = f"{unit}-{line}"
+	return ", ".join(p for p in (line, (municipality or "").strip()) if p)

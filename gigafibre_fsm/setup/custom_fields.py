@@ -234,6 +234,37 @@ CUSTOM_FIELDS = {
 			"insert_after": "olt_line_profile",
 			"depends_on": "eval:doc.service_type=='internet'",
 		},
+		{
+			"fieldname": "legacy_product_id",
+			"fieldtype": "Data",
+			"label": "Legacy Product ID",
+			"insert_after": "olt_service_profile",
+			"unique": 1,
+			"read_only": 1,
+			"no_copy": 1,
+		},
+	],
+	"Contact": [
+		{
+			"fieldname": "legacy_customer_id",
+			"fieldtype": "Data",
+			"label": "Legacy Customer ID",
+			"insert_after": "is_primary_contact",
+			"unique": 1,
+			"read_only": 1,
+			"no_copy": 1,
+		},
+	],
+	"Address": [
+		{
+			"fieldname": "legacy_customer_id",
+			"fieldtype": "Data",
+			"label": "Legacy Customer ID",
+			"insert_after": "is_shipping_address",
+			"unique": 1,
+			"read_only": 1,
+			"no_copy": 1,
+		},
 	],
 	"Project": [
 		{
@@ -263,21 +294,56 @@ for _fields in CUSTOM_FIELDS.values():
 		_field.setdefault("module", "Gigafibre")
 
 
+def _norm(value) -> str:
+	return "" if value in (None, "", 0) else str(value)
+
+
 def create() -> None:
-	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True, update=True)
+	"""Create the missing fields and update the changed ones; leave identical ones untouched,
+	so a migrate that has nothing to bring writes nothing."""
+	import frappe
+
+	todo: dict[str, list[dict]] = {}
+	for doctype, fields in CUSTOM_FIELDS.items():
+		for df in fields:
+			existing = frappe.db.get_value(
+				"Custom Field", {"dt": doctype, "fieldname": df["fieldname"]}, list(df), as_dict=True
+			)
+			if not existing or any(_norm(existing.get(k)) != _norm(v) for k, v in df.items()):
+				todo.setdefault(doctype, []).append(df)
+	if todo:
+		create_custom_fields(todo, ignore_validate=True, update=True)
 
 
 def delete() -> None:
-	"""Remove the fields and their columns: Frappe keeps a deleted custom field's column."""
+	"""Remove the fields and their columns (Frappe keeps a deleted custom field's column), but
+	never a column that another field of that doctype still claims."""
 	import frappe
 	from frappe.model import data_fieldtypes
 
 	for doctype, fields in CUSTOM_FIELDS.items():
 		for field in fields:
-			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
+			name = frappe.db.get_value(
+				"Custom Field", {"dt": doctype, "fieldname": field["fieldname"], "module": "Gigafibre"}
+			)
 			if name:
 				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
-		columns = [f["fieldname"] for f in fields if f["fieldtype"] in data_fieldtypes]
-		drops = ", ".join(f"drop column if exists `{c}`" for c in columns)
-		frappe.db.sql_ddl(f"alter table `tab{doctype}` {drops}")
+		columns = [
+			f["fieldname"]
+			for f in fields
+			if f["fieldtype"] in data_fieldtypes and not _claimed(doctype, f["fieldname"])
+		]
+		if columns:
+			drops = ", ".join(f"drop column if exists `{c}`" for c in columns)
+			frappe.db.sql_ddl(f"alter table `tab{doctype}` {drops}")
 		frappe.clear_cache(doctype=doctype)
+
+
+def _claimed(doctype: str, fieldname: str) -> bool:
+	"""Whether a field other than ours (standard, or another app's custom field) uses the column."""
+	import frappe
+
+	return bool(
+		frappe.db.exists("DocField", {"parent": doctype, "fieldname": fieldname})
+		or frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": fieldname})
+	)

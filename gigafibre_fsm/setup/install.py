@@ -1,37 +1,22 @@
-"""Install and uninstall: roles, custom fields, issue types and the access our roles need
-on ERPNext's doctypes. Uninstall removes what install added, so a site is left as it was."""
+"""Install, migrate and uninstall: roles, custom fields, issue types and our roles' access to
+ERPNext's doctypes (from the matrix in roles.py).
+
+Install writes down what it created (roles, issue types, which ERPNext doctypes still had
+their standard permissions), so uninstall gives back exactly that and nothing more.
+"""
 
 import json
 
 import frappe
 
+from gigafibre_fsm.roles import RIGHTS, ROLES, STANDARD_DOCTYPES
 from gigafibre_fsm.setup import custom_fields
-
-ROLES = ("Gigafibre Support", "Dispatcher", "Field Technician", "Sales Agent", "Collections")
 
 # Issue types of the service desk (ERPNext's Issue already links an Issue Type and a Project).
 ISSUE_TYPES = ("Installation", "Support", "Réparation")
 
-# What our roles may do on ERPNext doctypes they work with every day.
-STANDARD_DOCTYPE_ACCESS = {
-	"Customer": {
-		"read": ROLES,
-		"write": ("Gigafibre Support", "Sales Agent", "Collections"),
-		"create": ("Sales Agent",),
-	},
-	"Lead": {
-		"read": ("Sales Agent", "Gigafibre Support"),
-		"write": ("Sales Agent",),
-		"create": ("Sales Agent",),
-	},
-	"Issue": {
-		"read": ROLES,
-		"write": ("Gigafibre Support", "Dispatcher"),
-		"create": ("Gigafibre Support", "Dispatcher", "Sales Agent"),
-	},
-	"Project": {"read": ("Gigafibre Support", "Dispatcher", "Field Technician", "Sales Agent")},
-	"Item": {"read": ROLES},
-}
+# What install created, as a site default: {"roles": [...], "issue_types": [...], "untouched_perms": [...]}.
+INSTALL_RECORD_KEY = "gigafibre_fsm_install_record"
 
 
 def before_install():
@@ -44,64 +29,106 @@ def after_install():
 	grant_standard_doctype_access()
 
 
+def after_migrate():
+	"""A field, role or right added in a later version reaches sites installed before it."""
+	if "gigafibre_fsm" not in frappe.get_installed_apps():
+		return
+	create_roles()
+	custom_fields.create()
+	create_issue_types()
+	grant_standard_doctype_access()
+
+
 def before_uninstall():
 	custom_fields.delete()
 	revoke_standard_doctype_access()
+	delete_issue_types()
 	delete_roles()
+	frappe.db.delete("DefaultValue", {"defkey": INSTALL_RECORD_KEY})
+
+
+def _record() -> dict:
+	return json.loads(frappe.db.get_default(INSTALL_RECORD_KEY) or "{}")
+
+
+def _remember(key: str, values: list[str]) -> None:
+	record = _record()
+	record[key] = sorted(set(record.get(key, [])) | set(values))
+	frappe.db.set_default(INSTALL_RECORD_KEY, json.dumps(record))
 
 
 def create_roles():
+	created = []
 	for role in ROLES:
 		if not frappe.db.exists("Role", role):
 			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
 				ignore_permissions=True
 			)
+			created.append(role)
+	if created:
+		_remember("roles", created)
 
 
 def delete_roles():
-	for role in ROLES:
+	for role in _record().get("roles", []):
 		for doctype in ("Has Role", "Custom DocPerm", "DocPerm"):
 			frappe.db.delete(doctype, {"role": role})
 		frappe.delete_doc("Role", role, ignore_permissions=True, force=True, ignore_missing=True)
 
 
 def create_issue_types():
+	created = []
 	for issue_type in ISSUE_TYPES:
 		if not frappe.db.exists("Issue Type", issue_type):
 			frappe.get_doc({"doctype": "Issue Type", "__newname": issue_type}).insert(ignore_permissions=True)
+			created.append(issue_type)
+	if created:
+		_remember("issue_types", created)
 
 
-# Doctypes whose permissions were still ERPNext's own when the app was installed: uninstall
-# returns them to that state instead of leaving a customised copy behind.
-UNTOUCHED_PERMS_KEY = "gigafibre_fsm_untouched_perm_doctypes"
+def delete_issue_types():
+	"""Remove the issue types install created, unless tickets now use them."""
+	for issue_type in _record().get("issue_types", []):
+		if not frappe.db.exists("Issue", {"issue_type": issue_type}):
+			frappe.delete_doc(
+				"Issue Type", issue_type, ignore_permissions=True, force=True, ignore_missing=True
+			)
 
 
 def grant_standard_doctype_access():
-	from frappe.permissions import add_permission, update_permission_property
+	"""Give our roles exactly the matrix's rights on ERPNext's doctypes (Custom DocPerm)."""
+	from frappe.permissions import add_permission
 
-	if frappe.db.get_default(UNTOUCHED_PERMS_KEY) is None:
-		untouched = [
-			dt for dt in STANDARD_DOCTYPE_ACCESS if not frappe.db.exists("Custom DocPerm", {"parent": dt})
-		]
-		frappe.db.set_default(UNTOUCHED_PERMS_KEY, json.dumps(untouched))
-	for doctype, rights in STANDARD_DOCTYPE_ACCESS.items():
-		for ptype, roles in rights.items():
-			for role in roles:
-				if not frappe.db.exists(
+	record = _record()
+	if "untouched_perms" not in record:
+		untouched = [dt for dt in STANDARD_DOCTYPES if not frappe.db.exists("Custom DocPerm", {"parent": dt})]
+		_remember("untouched_perms", untouched)
+	for doctype, grants in STANDARD_DOCTYPES.items():
+		changed = False
+		for role, granted in grants.items():
+			name = frappe.db.get_value(
+				"Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}
+			)
+			if not name:
+				# Copies ERPNext's standard rows into Custom DocPerm first, as the desk does.
+				add_permission(doctype, role, 0, "read")
+				name = frappe.db.get_value(
 					"Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}
-				):
-					add_permission(doctype, role, 0, "read")
-				if ptype != "read":
-					update_permission_property(doctype, role, 0, ptype, 1, validate=False)
+				)
+			current = frappe.db.get_value("Custom DocPerm", name, list(RIGHTS), as_dict=True)
+			wanted = {right: 1 if right in granted else 0 for right in RIGHTS}
+			if any(int(current[r] or 0) != v for r, v in wanted.items()):
+				frappe.db.set_value("Custom DocPerm", name, wanted)
+				changed = True
+		if changed:
+			frappe.clear_cache(doctype=doctype)
 
 
 def revoke_standard_doctype_access():
-	untouched = json.loads(frappe.db.get_default(UNTOUCHED_PERMS_KEY) or "[]")
-	for doctype in STANDARD_DOCTYPE_ACCESS:
+	untouched = _record().get("untouched_perms", [])
+	for doctype in STANDARD_DOCTYPES:
 		if doctype in untouched:
 			frappe.db.delete("Custom DocPerm", {"parent": doctype})
 		else:
 			frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("in", ROLES)})
 		frappe.clear_cache(doctype=doctype)
-	frappe.db.set_default(UNTOUCHED_PERMS_KEY, None)
-	frappe.db.delete("DefaultValue", {"defkey": UNTOUCHED_PERMS_KEY})

@@ -50,7 +50,7 @@ def make_olt(**kw) -> "frappe.Document":
 
 
 def make_fibre_drop(
-	olt: str | None = None, port: int = 1, ont_slot: int | None = None, **kw
+	olt: str | None = None, port: int | None = 1, ont_slot: int | None | str = "any", **kw
 ) -> "frappe.Document":
 	return frappe.get_doc(
 		{
@@ -63,7 +63,8 @@ def make_fibre_drop(
 			"frame": 0,
 			"slot": 1,
 			"port": port,
-			"ont_slot": ont_slot if ont_slot is not None else int(frappe.generate_hash(length=4), 16) % 128,
+			# "any": a free-looking position, so unrelated tests never share one.
+			"ont_slot": int(frappe.generate_hash(length=4), 16) % 128 if ont_slot == "any" else ont_slot,
 			"max_speed_mbps": 1500,
 			"zone_tarifaire": "A",
 			**kw,
@@ -76,7 +77,8 @@ def make_service_location(customer: str | None = None, **kw) -> "frappe.Document
 		{
 			"doctype": "Service Location",
 			"customer": customer or make_customer().name,
-			"address_line": "12 Rue Principale",
+			"civic_number": "12",
+			"street": "Rue Principale",
 			"city": "Saint-Adrien",
 			"postal_code": "J0A1C0",
 			"latitude": 45.62,

@@ -1,6 +1,14 @@
 import pytest
 
-from gigafibre_fsm.network.address import latitude_in_range, longitude_in_range, normalize_postal_code
+from gigafibre_fsm.network.address import (
+	format_coordinate,
+	location_title,
+	normalize_postal_code,
+	parse_coordinate,
+	parse_port_number,
+	split_street_address,
+	street_line,
+)
 
 
 @pytest.mark.parametrize("raw", ["j0a1c0", "J0A 1C0", " j0a-1c0 ", "J0A1C0"])
@@ -13,8 +21,55 @@ def test_invalid_postal_codes_are_refused(raw):
 	assert normalize_postal_code(raw) is None
 
 
-def test_coordinate_ranges():
-	assert latitude_in_range(45.6) and latitude_in_range(-90) and latitude_in_range(None)
-	assert not latitude_in_range(90.1)
-	assert longitude_in_range(-71.9) and longitude_in_range(180)
-	assert not longitude_in_range(-180.5)
+def test_coordinates_unknown_is_none_not_zero():
+	assert parse_coordinate(None, 90) is None
+	assert parse_coordinate("  ", 90) is None
+	assert parse_coordinate("0", 90) == 0.0
+	assert parse_coordinate("45,6731", 90) == 45.6731
+	assert parse_coordinate(-71.9847, 180) == -71.9847
+
+
+@pytest.mark.parametrize("raw, limit", [("90.1", 90), (-180.5, 180), ("nord", 90), ("1e400", 90)])
+def test_bad_coordinates_are_refused(raw, limit):
+	with pytest.raises(ValueError):
+		parse_coordinate(raw, limit)
+
+
+def test_coordinates_are_stored_in_one_form():
+	assert format_coordinate(45.62) == "45.62"
+	assert format_coordinate(-71.98470001) == "-71.9847"
+	assert format_coordinate(0.0) == "0"
+	assert format_coordinate(None) is None
+
+
+@pytest.mark.parametrize("raw, expected", [(None, None), ("", None), (" 3 ", 3), (0, 0), ("0", 0), (7.0, 7)])
+def test_port_numbers(raw, expected):
+	assert parse_port_number(raw) == expected
+
+
+@pytest.mark.parametrize("raw", [-1, "-2", "2.5", 2.5, "trois", True])
+def test_bad_port_numbers_are_refused(raw):
+	with pytest.raises(ValueError):
+		parse_port_number(raw)
+
+
+@pytest.mark.parametrize(
+	"line, parts",
+	[
+		("125 Rue Principale", ("125", None, "Rue Principale")),
+		("125A Rue Principale", ("125", "A", "Rue Principale")),
+		("125 a, chemin du Lac", ("125", "A", "chemin du Lac")),
+		("125-B Rang 10", ("125", "B", "Rang 10")),
+		("12 Avenue des Érables", ("12", None, "Avenue des Érables")),
+		("Rang 10", (None, None, "Rang 10")),
+		("", (None, None, None)),
+	],
+)
+def test_split_street_address(line, parts):
+	assert split_street_address(line) == parts
+
+
+def test_derived_lines():
+	assert street_line("125", "A", "Rue Principale") == "125A Rue Principale"
+	assert location_title("125", None, "Rue Principale", "3", "Saint-Adrien") == "3-125 Rue Principale, Saint-Adrien"
+	assert location_title(None, None, "Rang 10", None, "Ham-Nord") == "Rang 10, Ham-Nord"

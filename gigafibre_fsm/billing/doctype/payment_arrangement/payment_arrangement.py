@@ -3,6 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
+from gigafibre_fsm.exceptions import InvalidAmountError, InvalidDateRangeError
 from gigafibre_fsm.validation import check_status_transition
 
 
@@ -10,11 +11,11 @@ class PaymentArrangement(Document):
 	def validate(self):
 		self.check_amount()
 		self.check_dates()
-		check_status_transition(self, reason_field="reason")
+		check_status_transition(self)
 
 	def check_amount(self):
 		if (self.amount or 0) <= 0:
-			frappe.throw(_("The arranged amount must be more than 0"))
+			frappe.throw(_("The arranged amount must be more than 0"), InvalidAmountError)
 
 	def check_dates(self):
 		"""Agreed ≤ pay-by ≤ cut-off: the cut-off is the last step of collections."""
@@ -22,6 +23,11 @@ class PaymentArrangement(Document):
 			getdate(d) if d else None for d in (self.agreed_date, self.due_date, self.cutoff_date)
 		)
 		if agreed and due and due < agreed:
-			frappe.throw(_("Pay By ({0}) cannot be before the day it was agreed ({1})").format(due, agreed))
+			frappe.throw(
+				_("Pay By ({0}) cannot be before the day it was agreed ({1})").format(due, agreed),
+				InvalidDateRangeError,
+			)
 		if due and cutoff and cutoff < due:
-			frappe.throw(_("Cut Off On ({0}) cannot be before Pay By ({1})").format(cutoff, due))
+			frappe.throw(
+				_("Cut Off On ({0}) cannot be before Pay By ({1})").format(cutoff, due), InvalidDateRangeError
+			)

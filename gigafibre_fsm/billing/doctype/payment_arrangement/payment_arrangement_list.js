@@ -1,14 +1,5 @@
-// Status colours of the Payment Arrangement list.
-const PAYMENT_ARRANGEMENT_COLOURS = {
-	"Pending": "orange",
-	"Open": "blue",
-	"Completed": "green",
-};
-
+// Status colours come from status_flow.py, through gigafibre.status_indicator.
 frappe.listview_settings["Payment Arrangement"] = {
 	add_fields: ["status"],
-	get_indicator(doc) {
-		const colour = PAYMENT_ARRANGEMENT_COLOURS[doc.status] || "gray";
-		return [__(doc.status), colour, "status,=," + doc.status];
-	},
+	get_indicator: gigafibre.status_indicator("Payment Arrangement"),
 };

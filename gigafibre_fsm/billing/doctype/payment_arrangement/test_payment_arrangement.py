@@ -1,7 +1,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from gigafibre_fsm.exceptions import StatusTransitionError
+from gigafibre_fsm.exceptions import InvalidAmountError, InvalidDateRangeError, StatusTransitionError
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES, make_customer, update_doc
 
 test_ignore = ERPNEXT_DOCTYPES
@@ -29,13 +29,14 @@ class TestPaymentArrangement(FrappeTestCase):
 
 	def test_bad_plans_are_refused(self):
 		customer = make_customer().name
-		for values in (
-			{"amount": 0},
-			{"amount": -10},
-			{"cutoff_date": "2026-11-10"},
-			{"due_date": "2026-10-01"},
+		for values, error in (
+			({"amount": 0}, InvalidAmountError),
+			({"amount": -10}, InvalidAmountError),
+			({"cutoff_date": "2026-11-10"}, InvalidDateRangeError),
+			({"due_date": "2026-10-01"}, InvalidDateRangeError),
+			({"status": "Completed"}, StatusTransitionError),
 		):
-			with self.subTest(values=values), self.assertRaises(frappe.ValidationError):
+			with self.subTest(values=values), self.assertRaises(error):
 				make_arrangement(customer=customer, **values)
 		self.assertEqual(frappe.db.count("Payment Arrangement", {"customer": customer}), 0)
 
@@ -45,3 +46,14 @@ class TestPaymentArrangement(FrappeTestCase):
 		with self.assertRaises(StatusTransitionError):
 			update_doc("Payment Arrangement", name, status="Open")
 		update_doc("Payment Arrangement", name, status="Open", reason="Chèque retourné NSF")
+		self.assertEqual(frappe.db.get_value("Payment Arrangement", name, "status"), "Open")
+
+	def test_a_stale_reason_does_not_explain_a_new_move(self):
+		name = make_arrangement().name
+		update_doc("Payment Arrangement", name, status="Completed")
+		update_doc("Payment Arrangement", name, status="Open", reason="Chèque retourné NSF")
+		update_doc("Payment Arrangement", name, status="Completed")
+		# The reason written for the first reopening is still on the record: it does not count.
+		with self.assertRaises(StatusTransitionError):
+			update_doc("Payment Arrangement", name, status="Open")
+		update_doc("Payment Arrangement", name, status="Open", reason="Deuxième chèque refusé")

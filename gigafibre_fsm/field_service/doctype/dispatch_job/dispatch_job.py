@@ -1,25 +1,47 @@
+"""A technician visit or work order: when, who (with their hours), what to bring, what was billed."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_datetime
+from frappe.utils import flt, get_datetime, time_diff_in_hours
 
-from gigafibre_fsm.validation import check_location_belongs_to_customer, check_status_transition
+from gigafibre_fsm.exceptions import (
+	DispatchAssignmentError,
+	IncompleteRecordError,
+	InvalidAmountError,
+	InvalidDateRangeError,
+)
+from gigafibre_fsm.validation import check_location_belongs_to_customer, check_status_transition, is_import
 
 NEEDS_TECHNICIAN = ("In Progress", "Completed")
+CENT = Decimal("0.01")
+TPS_RATE = Decimal("0.05")
+TVQ_RATE = Decimal("0.09975")
 
 
 class DispatchJob(Document):
 	def validate(self):
+		self.set_customer_from_location()
 		check_location_belongs_to_customer(self)
 		check_status_transition(self)
 		self.check_technicians()
 		self.check_schedule()
+		self.set_totals()
+
+	def set_customer_from_location(self):
+		if self.service_location and not self.customer:
+			self.customer = frappe.db.get_value("Service Location", self.service_location, "customer")
 
 	def check_technicians(self):
 		seen = set()
 		for row in self.technicians:
 			if row.technician in seen:
-				frappe.throw(_("Row {0}: {1} is already on this job").format(row.idx, row.technician))
+				frappe.throw(
+					_("Row {0}: {1} is already on this job").format(row.idx, row.technician),
+					DispatchAssignmentError,
+				)
 			seen.add(row.technician)
 			if row.arrival_time and row.departure_time:
 				if get_datetime(row.departure_time) < get_datetime(row.arrival_time):
@@ -29,16 +51,52 @@ class DispatchJob(Document):
 							row.technician_name or row.technician,
 							row.departure_time,
 							row.arrival_time,
-						)
+						),
+						InvalidDateRangeError,
 					)
+				if not row.hours:
+					row.hours = round(time_diff_in_hours(row.departure_time, row.arrival_time), 2)
 			elif row.departure_time and not row.arrival_time:
-				frappe.throw(_("Row {0}: enter the arrival time before the departure time").format(row.idx))
+				frappe.throw(
+					_("Row {0}: enter the arrival time before the departure time").format(row.idx),
+					InvalidDateRangeError,
+				)
+			if flt(row.hours) < 0:
+				frappe.throw(_("Row {0}: hours cannot be negative").format(row.idx), InvalidAmountError)
 		if self.status in NEEDS_TECHNICIAN and not self.technicians:
-			frappe.throw(_("Assign a technician before setting the job to {0}").format(_(self.status)))
+			frappe.throw(
+				_("Assign a technician before setting the job to {0}").format(_(self.status)),
+				IncompleteRecordError,
+			)
 
 	def check_schedule(self):
 		if self.status in NEEDS_TECHNICIAN and not self.scheduled_date:
-			frappe.throw(_("Set the Scheduled Date before setting the job to {0}").format(_(self.status)))
+			frappe.throw(
+				_("Set the Scheduled Date before setting the job to {0}").format(_(self.status)),
+				IncompleteRecordError,
+			)
+
+	def set_totals(self):
+		"""Parts and labour add up to the subtotal; TPS and TVQ are each rounded to the cent.
+
+		An imported work order keeps the totals the legacy system billed.
+		"""
+		if is_import(self) and not self.parts:
+			return
+		subtotal = Decimal(0)
+		for row in self.parts:
+			if flt(row.qty) < 0:
+				frappe.throw(_("Row {0}: quantity cannot be negative").format(row.idx), InvalidAmountError)
+			amount = (Decimal(str(flt(row.qty))) * Decimal(str(flt(row.rate)))).quantize(CENT, ROUND_HALF_UP)
+			row.amount = float(amount)
+			subtotal += amount
+		if is_import(self):
+			return
+		tps = (subtotal * TPS_RATE).quantize(CENT, ROUND_HALF_UP)
+		tvq = (subtotal * TVQ_RATE).quantize(CENT, ROUND_HALF_UP)
+		self.subtotal, self.tps, self.tvq, self.total = (
+			float(v) for v in (subtotal, tps, tvq, subtotal + tps + tvq)
+		)
 
 	def is_assigned_to(self, user: str) -> bool:
 		return any(row.technician == user for row in self.technicians)

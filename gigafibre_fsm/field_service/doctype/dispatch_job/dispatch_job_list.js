@@ -1,15 +1,5 @@
-// Status colours of the Dispatch Job list.
-const DISPATCH_JOB_COLOURS = {
-	"Scheduled": "blue",
-	"In Progress": "orange",
-	"Completed": "green",
-	"Cancelled": "gray",
-};
-
+// Status colours come from status_flow.py, through gigafibre.status_indicator.
 frappe.listview_settings["Dispatch Job"] = {
 	add_fields: ["status"],
-	get_indicator(doc) {
-		const colour = DISPATCH_JOB_COLOURS[doc.status] || "gray";
-		return [__(doc.status), colour, "status,=," + doc.status];
-	},
+	get_indicator: gigafibre.status_indicator("Dispatch Job"),
 };

@@ -1,7 +1,14 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from gigafibre_fsm.exceptions import StatusTransitionError
+from gigafibre_fsm.exceptions import (
+	CustomerMismatchError,
+	DispatchAssignmentError,
+	IncompleteRecordError,
+	InvalidAmountError,
+	InvalidDateRangeError,
+	StatusTransitionError,
+)
 from gigafibre_fsm.tests.utils import (
 	ERPNEXT_DOCTYPES,
 	make_dispatch_job,
@@ -71,18 +78,23 @@ class TestDispatchJob(FrappeTestCase):
 		job = frappe.get_doc("Dispatch Job", self.job_both)
 		job.technicians[0].arrival_time = "2026-11-27 10:00:00"
 		job.technicians[0].departure_time = "2026-11-27 09:00:00"
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaises(InvalidDateRangeError):
+			job.save()
+		job.reload()
+		job.technicians[0].arrival_time = None
+		job.technicians[0].departure_time = "2026-11-27 09:00:00"
+		with self.assertRaises(InvalidDateRangeError):
 			job.save()
 
 	def test_a_technician_is_listed_once(self):
 		job = frappe.get_doc("Dispatch Job", self.job_a)
 		job.append("technicians", {"technician": TECH_A})
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaises(DispatchAssignmentError):
 			job.save()
 
 	def test_in_progress_needs_a_technician_and_flow_is_enforced(self):
 		name = make_dispatch_job(make_service_location()).name
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaises(IncompleteRecordError):
 			update_doc("Dispatch Job", name, status="In Progress")
 		update_doc("Dispatch Job", name, status="In Progress", technicians=[{"technician": TECH_B}])
 		update_doc("Dispatch Job", name, status="Completed")
@@ -95,14 +107,59 @@ class TestDispatchJob(FrappeTestCase):
 		job = make_dispatch_job(
 			make_service_location(),
 			required_tags=[{"tag": "Fibre"}],
-			equipment=[{"equipment_type": "ONT", "qty": 1}, {"equipment_type": "Décodeur TV", "qty": 2}],
+			equipment=[{"equipment_type": "ONT", "qty": 1}, {"equipment_type": "TV Box", "qty": 2}],
 		)
 		job.reload()
 		self.assertEqual([t.tag for t in job.required_tags], ["Fibre"])
 		self.assertEqual(sum(e.qty for e in job.equipment), 3)
 
-	def test_technician_picker_offers_only_field_technicians(self):
+	def test_technician_picker_offers_only_field_technicians_to_dispatch(self):
 		from gigafibre_fsm.field_service.queries import technicians
 
+		frappe.set_user(DISPATCHER)
 		found = {row[0] for row in technicians("User", "gigafibre.test", "name", 0, 20, {})}
 		self.assertEqual(found & {TECH_A, TECH_B, DISPATCHER}, {TECH_A, TECH_B})
+		frappe.set_user(TECH_A)
+		with self.assertRaises(frappe.PermissionError):
+			technicians("User", "gigafibre.test", "name", 0, 20, {})
+
+	def test_cancelling_needs_a_reason(self):
+		name = make_dispatch_job(make_service_location()).name
+		with self.assertRaises(StatusTransitionError):
+			update_doc("Dispatch Job", name, status="Cancelled")
+		update_doc("Dispatch Job", name, status="Cancelled", status_reason="Client absent, à replanifier")
+
+	def test_work_order_without_location_with_hours_parts_and_taxes(self):
+		customer = make_service_location().customer
+		job = frappe.get_doc(
+			{
+				"doctype": "Dispatch Job",
+				"job_type": "Repair",
+				"customer": customer,
+				"technicians": [
+					{
+						"technician": TECH_A,
+						"arrival_time": "2026-11-27 09:00:00",
+						"departure_time": "2026-11-27 10:30:00",
+					}
+				],
+				"parts": [
+					{"description": "Connecteur SC/APC", "qty": 2, "rate": 4.99},
+					{"description": "Main-d'oeuvre", "qty": 1.5, "rate": 85},
+				],
+			}
+		).insert()
+		self.assertFalse(job.service_location)
+		self.assertEqual(job.technicians[0].hours, 1.5)
+		# 2 × 4.99 + 1.5 × 85 = 137.48; TPS 6.874 → 6.87; TVQ 13.71363 → 13.71
+		self.assertEqual((job.subtotal, job.tps, job.tvq, job.total), (137.48, 6.87, 13.71, 158.06))
+		with self.assertRaises(InvalidAmountError):
+			job.append("parts", {"description": "Retour", "qty": -1, "rate": 10})
+			job.save()
+
+	def test_customer_of_the_location(self):
+		location = make_service_location()
+		job = frappe.get_doc({"doctype": "Dispatch Job", "service_location": location.name}).insert()
+		self.assertEqual(job.customer, location.customer)
+		with self.assertRaises(CustomerMismatchError):
+			make_dispatch_job(location, customer=make_service_location().customer)

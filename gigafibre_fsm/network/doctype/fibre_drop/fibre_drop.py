@@ -1,40 +1,61 @@
+"""A physical fibre drop to a premises, on one ONT position of an OLT port."""
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
 
 from gigafibre_fsm.exceptions import PortUnavailableError
-from gigafibre_fsm.network.fibre_port import drop_status, format_port
-from gigafibre_fsm.validation import check_coordinates, check_non_negative, normalize_postal_code_field
+from gigafibre_fsm.network.fibre_port import drop_status, format_port, is_free, port_key, reservation_for
+from gigafibre_fsm.validation import (
+	normalize_coordinates,
+	normalize_port_fields,
+	normalize_postal_code_field,
+	raise_unique_violation,
+)
 
-PORT_FIELDS = ("olt", "frame", "slot", "port", "ont_slot")
+PORT_FIELDS = ("frame", "slot", "port", "ont_slot")
 
 
 class FibreDrop(Document):
 	def validate(self):
 		normalize_postal_code_field(self)
-		check_coordinates(self)
-		check_non_negative(self, "frame", "slot", "port", "ont_slot", "max_speed_mbps")
+		normalize_coordinates(self)
+		normalize_port_fields(self, *PORT_FIELDS)
 		self.normalize_installed_serial()
+		self.keep_holder_reserved()
 		self.olt_port = format_port(self.frame, self.slot, self.port)
+		self.position_key = port_key(self.olt, *(self.get(f) for f in PORT_FIELDS))
 		self.status = drop_status(self.installed_serial, self.box_not_installed)
-		self.check_port_not_duplicated()
+		self.check_position_not_duplicated()
 
 	def normalize_installed_serial(self):
 		self.installed_serial = (self.installed_serial or "").strip().upper() or None
 
-	def check_port_not_duplicated(self):
-		"""One drop per ONT position on an OLT port."""
-		if any(self.get(f) is None or self.get(f) == "" for f in PORT_FIELDS):
+	def keep_holder_reserved(self):
+		"""A drop serving a location in service is never shown free, even if its serial was cleared."""
+		if self.service_location and is_free(self.installed_serial):
+			status = frappe.db.get_value("Service Location", self.service_location, "status")
+			if status and status != "Disconnected":
+				self.installed_serial = reservation_for(self.service_location)
+
+	def check_position_not_duplicated(self):
+		"""One drop per ONT position on an OLT port (the unique position key enforces it too)."""
+		if not self.position_key:
 			return
 		other = frappe.db.get_value(
-			"Fibre Drop",
-			{**{f: self.get(f) for f in PORT_FIELDS}, "name": ("!=", self.name or "")},
-			"name",
+			"Fibre Drop", {"position_key": self.position_key, "name": ("!=", self.name or "")}, "name"
 		)
 		if other:
-			frappe.throw(
-				_("OLT {0} port {1} ONT {2} is already the drop {3}").format(
-					self.olt, self.olt_port, self.ont_slot, other
-				),
-				PortUnavailableError,
-			)
+			self.throw_position_taken(other)
+
+	def throw_position_taken(self, other: str | None = None):
+		frappe.throw(
+			_("OLT {0} port {1} ONT {2} is already the drop {3}").format(
+				self.olt, self.olt_port, self.ont_slot, other or _("of another premises")
+			),
+			PortUnavailableError,
+		)
+
+	def show_unique_validation_message(self, e):
+		raise_unique_violation(self, e, {"position_key": lambda: self.throw_position_taken()})
+		super().show_unique_validation_message(e)

@@ -1,15 +1,5 @@
-// Status colours of the Fibre Drop list.
-const FIBRE_DROP_COLOURS = {
-	"Available": "green",
-	"Reserved": "orange",
-	"Occupied": "blue",
-	"Not installed": "gray",
-};
-
+// Status colours come from status_flow.py, through gigafibre.status_indicator.
 frappe.listview_settings["Fibre Drop"] = {
 	add_fields: ["status"],
-	get_indicator(doc) {
-		const colour = FIBRE_DROP_COLOURS[doc.status] || "gray";
-		return [__(doc.status), colour, "status,=," + doc.status];
-	},
+	get_indicator: gigafibre.status_indicator("Fibre Drop"),
 };

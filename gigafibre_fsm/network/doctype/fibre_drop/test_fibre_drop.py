@@ -27,7 +27,7 @@ class TestFibreDrop(FrappeTestCase):
 		drop.installed_serial = ""
 		drop.box_not_installed = 1
 		drop.save()
-		self.assertEqual(drop.status, "Not installed")
+		self.assertEqual(drop.status, "Not Installed")
 
 	def test_bad_values_are_refused_and_nothing_is_saved(self):
 		olt = make_olt().name
@@ -38,6 +38,7 @@ class TestFibreDrop(FrappeTestCase):
 			({"longitude": -200}, InvalidCoordinatesError),
 			({"port": -1}, InvalidPortError),
 			({"frame": -2}, InvalidPortError),
+			({"ont_slot": "x"}, InvalidPortError),
 		):
 			with self.subTest(values=values), self.assertRaises(error):
 				make_fibre_drop(olt=olt, **values)
@@ -49,3 +50,12 @@ class TestFibreDrop(FrappeTestCase):
 		make_fibre_drop(olt=olt, port=3, ont_slot=6)
 		with self.assertRaises(PortUnavailableError):
 			make_fibre_drop(olt=olt, port=3, ont_slot=5)
+
+	def test_drops_with_unknown_positions_never_collide(self):
+		olt = make_olt().name
+		first = make_fibre_drop(olt=olt, port=None, ont_slot=None, latitude=None)
+		second = make_fibre_drop(olt=olt, port=None, ont_slot=None)
+		self.assertIsNone(first.position_key)
+		self.assertIsNone(second.position_key)
+		row = frappe.db.sql("select port, ont_slot, latitude from `tabFibre Drop` where name = %s", first.name)[0]
+		self.assertEqual(row, (None, None, None))

@@ -4,6 +4,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from gigafibre_fsm.exceptions import InvalidIPAddressError
+
 
 class OLT(Document):
 	def validate(self):
@@ -16,4 +18,4 @@ class OLT(Document):
 		try:
 			ipaddress.ip_address(self.ip_address)
 		except ValueError:
-			frappe.throw(_("{0} is not an IP address").format(frappe.bold(self.ip_address)))
+			frappe.throw(_("{0} is not an IP address").format(frappe.bold(self.ip_address)), InvalidIPAddressError)

@@ -1,13 +1,5 @@
-// Status colours of the OLT list.
-const OLT_COLOURS = {
-	"Active": "green",
-	"Inactive": "gray",
-};
-
+// Status colours come from status_flow.py, through gigafibre.status_indicator.
 frappe.listview_settings["OLT"] = {
 	add_fields: ["status"],
-	get_indicator(doc) {
-		const colour = OLT_COLOURS[doc.status] || "gray";
-		return [__(doc.status), colour, "status,=," + doc.status];
-	},
+	get_indicator: gigafibre.status_indicator("OLT"),
 };

@@ -1,28 +1,38 @@
+"""A device at a customer's premises (ONT, router, TV box, IP phone) and what the ACS pushes to it."""
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
 
 from gigafibre_fsm.exceptions import DuplicateSerialError, InvalidSerialError
+from gigafibre_fsm.network import drop_claims
 from gigafibre_fsm.service.identifiers import normalize_serial
 from gigafibre_fsm.validation import (
 	check_location_belongs_to_customer,
-	check_non_negative,
 	check_status_transition,
 	normalize_mac_field,
+	normalize_port_fields,
+	raise_unique_violation,
 )
 
 SERIAL_FIELDS = ("serial_number", "cwmp_serial", "gpon_serial")
+# Each names one device: the ACS finds equipment by them on every boot.
+UNIQUE_IDENTIFIERS = ("serial_number", "mac_address", "cwmp_serial")
+ACTIVE = "Active"
 
 
 class ServiceEquipment(Document):
 	def validate(self):
 		self.normalize_serials()
 		normalize_mac_field(self, "mac_address")
-		self.check_serial_unique()
-		check_non_negative(self, "frame", "slot", "port", "ont_id", "line_profile", "service_profile")
+		self.check_identifiers_unique()
+		normalize_port_fields(self, "frame", "slot", "port", "ont_id")
 		check_location_belongs_to_customer(self)
 		check_status_transition(self)
 		self.check_active_has_serial()
+
+	def on_update(self):
+		self.record_ont_on_drop()
 
 	def normalize_serials(self):
 		for fieldname in SERIAL_FIELDS:
@@ -40,9 +50,8 @@ class ServiceEquipment(Document):
 				)
 			self.set(fieldname, serial)
 
-	def check_serial_unique(self):
-		"""A serial or MAC names one device: the ACS finds equipment by it on every boot."""
-		for fieldname in ("serial_number", "mac_address"):
+	def check_identifiers_unique(self):
+		for fieldname in UNIQUE_IDENTIFIERS:
 			value = self.get(fieldname)
 			if not value:
 				continue
@@ -50,13 +59,49 @@ class ServiceEquipment(Document):
 				"Service Equipment", {fieldname: value, "name": ("!=", self.name or "")}, "name"
 			)
 			if other:
-				frappe.throw(
-					_("{0} {1} is already equipment {2}").format(
-						_(self.meta.get_label(fieldname)), frappe.bold(value), other
-					),
-					DuplicateSerialError,
-				)
+				self.throw_duplicate(fieldname, other)
+
+	def throw_duplicate(self, fieldname: str, other: str | None = None):
+		frappe.throw(
+			_("{0} {1} is already equipment {2}").format(
+				_(self.meta.get_label(fieldname)), frappe.bold(self.get(fieldname)), other or ""
+			),
+			DuplicateSerialError,
+		)
+
+	def show_unique_validation_message(self, e):
+		raise_unique_violation(
+			self, e, {f: (lambda f=f: self.throw_duplicate(f)) for f in UNIQUE_IDENTIFIERS}
+		)
+		super().show_unique_validation_message(e)
 
 	def check_active_has_serial(self):
-		if self.status == "Actif" and not self.serial_number:
-			frappe.throw(_("Scan the serial number before marking the equipment Actif"))
+		if self.status == ACTIVE and not self.serial_number:
+			frappe.throw(
+				_("Scan the serial number before marking the equipment {0}").format(_(ACTIVE)),
+				InvalidSerialError,
+			)
+
+	def record_ont_on_drop(self):
+		"""The installed ONT's serial is what marks the drop's port as occupied."""
+		if self.equipment_type != "ONT" or not self.service_location:
+			return
+		if self.status == ACTIVE:
+			drop_claims.set_ont(self.service_location, self.serial_number)
+		elif self.has_value_changed("status") and self.status == "Returned":
+			drop_claims.set_ont(self.service_location, None)
+
+
+def record_device_event(
+	equipment: str, at=None, ip: str | None = None, firmware: str | None = None, event: str | None = None
+) -> None:
+	"""What the ACS reports on each boot: written straight to the row, without a Version and
+	without touching ``modified``, so a modem rebooting all day never looks like an edit."""
+	values = {"last_inform": at or frappe.utils.now_datetime()}
+	if ip:
+		values["last_ip"] = ip
+	if firmware:
+		values["firmware_version"] = firmware
+	if event:
+		values["last_event"] = event
+	frappe.db.set_value("Service Equipment", equipment, values, update_modified=False)

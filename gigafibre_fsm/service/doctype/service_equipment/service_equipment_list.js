@@ -1,14 +1,5 @@
-// Status colours of the Service Equipment list.
-const SERVICE_EQUIPMENT_COLOURS = {
-	"En inventaire": "blue",
-	"Actif": "green",
-	"Retourné": "gray",
-};
-
+// Status colours come from status_flow.py, through gigafibre.status_indicator.
 frappe.listview_settings["Service Equipment"] = {
 	add_fields: ["status"],
-	get_indicator(doc) {
-		const colour = SERVICE_EQUIPMENT_COLOURS[doc.status] || "gray";
-		return [__(doc.status), colour, "status,=," + doc.status];
-	},
+	get_indicator: gigafibre.status_indicator("Service Equipment"),
 };

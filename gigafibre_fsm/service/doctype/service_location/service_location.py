@@ -1,67 +1,104 @@
+"""A customer's premises: its address in parts, its place on the fibre network, its status."""
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
 
 from gigafibre_fsm.exceptions import PortUnavailableError
-from gigafibre_fsm.network.fibre_port import format_port
+from gigafibre_fsm.network import drop_claims
+from gigafibre_fsm.network.address import location_title, street_line
+from gigafibre_fsm.network.fibre_port import format_port, port_key
 from gigafibre_fsm.validation import (
-	check_coordinates,
-	check_non_negative,
 	check_status_transition,
+	normalize_coordinates,
+	normalize_port_fields,
 	normalize_postal_code_field,
+	raise_unique_violation,
 )
 
 INACTIVE = "Disconnected"
+PORT_FIELDS = ("frame", "slot", "port", "ont_id")
 
 
 class ServiceLocation(Document):
 	def validate(self):
 		normalize_postal_code_field(self)
-		check_coordinates(self)
-		check_non_negative(self, "frame", "slot", "port", "ont_id")
-		self.set_location_title()
+		normalize_coordinates(self)
+		normalize_port_fields(self, *PORT_FIELDS)
+		self.set_address_line()
 		check_status_transition(self)
+		self.set_keys_in_service()
 		self.check_fibre_port_free()
 
 	def on_update(self):
-		self.link_fibre_drop()
+		drop_claims.follow_location(self)
 
-	def set_location_title(self):
-		parts = [self.address_line]
-		if self.apartment:
-			parts.append(_("apt. {0}").format(self.apartment))
-		parts.append(self.city)
-		self.location_title = ", ".join(p.strip() for p in parts if p and p.strip())
+	def on_trash(self):
+		drop_claims.release(self.fibre_drop, self.name)
+
+	def set_address_line(self):
+		"""The one-line address and the title come from the parts, the same for every user."""
+		for fieldname in ("civic_number", "civic_suffix", "street", "apartment", "city", "municipality_code"):
+			value = (self.get(fieldname) or "").strip()
+			self.set(fieldname, value or None)
+		if self.civic_suffix:
+			self.civic_suffix = self.civic_suffix.upper()
+		self.address_line = street_line(self.civic_number, self.civic_suffix, self.street)
+		self.location_title = location_title(
+			self.civic_number, self.civic_suffix, self.street, self.apartment, self.city
+		)
+
+	def set_keys_in_service(self):
+		"""Unique columns the database checks: one location in service per drop and per port."""
+		in_service = self.status != INACTIVE
+		self.active_fibre_drop = self.fibre_drop if in_service and self.fibre_drop else None
+		key = port_key(self.olt, *(self.get(f) for f in PORT_FIELDS))
+		self.active_port = key if in_service else None
 
 	def check_fibre_port_free(self):
-		"""A fibre port serves one premises: no two locations still in service may share it."""
-		if self.status == INACTIVE:
-			return
-		others = {"status": ("!=", INACTIVE), "name": ("!=", self.name or "")}
-		if self.fibre_drop:
-			other = frappe.db.get_value("Service Location", {**others, "fibre_drop": self.fibre_drop}, "name")
+		"""A fibre port serves one premises: a clear message before the database refuses it."""
+		if self.active_fibre_drop:
+			other = frappe.db.get_value(
+				"Service Location",
+				{"active_fibre_drop": self.active_fibre_drop, "name": ("!=", self.name or "")},
+				"name",
+			)
 			if other:
-				frappe.throw(
-					_("Fibre drop {0} already serves location {1}").format(self.fibre_drop, other),
-					PortUnavailableError,
-				)
-		port = {f: self.get(f) for f in ("olt", "frame", "slot", "port", "ont_id")}
-		if all(v is not None and v != "" for v in port.values()):
-			other = frappe.db.get_value("Service Location", {**others, **port}, "name")
+				self.throw_drop_taken(other)
+			drop_claims.check_can_claim(self.fibre_drop, self)
+		if self.active_port:
+			other = frappe.db.get_value(
+				"Service Location", {"active_port": self.active_port, "name": ("!=", self.name or "")}, "name"
+			)
 			if other:
-				frappe.throw(
-					_("OLT {0} port {1} ONT {2} already serves location {3}").format(
-						self.olt, format_port(self.frame, self.slot, self.port), self.ont_id, other
-					),
-					PortUnavailableError,
-				)
+				self.throw_port_taken(other)
 
-	def link_fibre_drop(self):
-		"""Keep the drop pointing at the location it serves, and free it on disconnection."""
-		if not self.fibre_drop:
-			return
-		current = frappe.db.get_value("Fibre Drop", self.fibre_drop, "service_location")
-		if self.status != INACTIVE and current != self.name:
-			frappe.db.set_value("Fibre Drop", self.fibre_drop, "service_location", self.name)
-		elif self.status == INACTIVE and current == self.name:
-			frappe.db.set_value("Fibre Drop", self.fibre_drop, "service_location", None)
+	def throw_drop_taken(self, other: str | None = None):
+		frappe.throw(
+			_("Fibre drop {0} already serves location {1}").format(
+				self.fibre_drop, other or _("another location")
+			),
+			PortUnavailableError,
+		)
+
+	def throw_port_taken(self, other: str | None = None):
+		frappe.throw(
+			_("OLT {0} port {1} ONT {2} already serves location {3}").format(
+				self.olt,
+				format_port(self.frame, self.slot, self.port),
+				self.ont_id,
+				other or _("another location"),
+			),
+			PortUnavailableError,
+		)
+
+	def show_unique_validation_message(self, e):
+		raise_unique_violation(
+			self,
+			e,
+			{
+				"active_fibre_drop": lambda: self.throw_drop_taken(),
+				"active_port": lambda: self.throw_port_taken(),
+			},
+		)
+		super().show_unique_validation_message(e)

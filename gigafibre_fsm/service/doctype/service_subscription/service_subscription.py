@@ -3,6 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_months, getdate
 
+from gigafibre_fsm.exceptions import IncompleteRecordError, InvalidAmountError, InvalidDateRangeError
 from gigafibre_fsm.validation import check_location_belongs_to_customer, check_status_transition
 
 
@@ -16,14 +17,20 @@ class ServiceSubscription(Document):
 
 	def check_dates(self):
 		if self.start_date and self.end_date and getdate(self.end_date) < getdate(self.start_date):
-			frappe.throw(_("End Date {0} is before Start Date {1}").format(self.end_date, self.start_date))
+			frappe.throw(
+				_("End Date {0} is before Start Date {1}").format(self.end_date, self.start_date),
+				InvalidDateRangeError,
+			)
 		if self.status == "Active" and not self.start_date:
-			frappe.throw(_("An active subscription needs a Start Date"))
+			frappe.throw(_("An active subscription needs a Start Date"), IncompleteRecordError)
 
 	def check_rate(self):
 		# Only discounts (RAB2X, RAB24M…) lower the bill.
 		if (self.rate or 0) < 0 and self.service_type != "discount":
-			frappe.throw(_("Rate cannot be negative for {0}: only discount items can").format(self.item))
+			frappe.throw(
+				_("Rate cannot be negative for {0}: only discount items can").format(self.item),
+				InvalidAmountError,
+			)
 
 	def set_commitment_end_date(self):
 		if self.start_date and self.commitment_months:

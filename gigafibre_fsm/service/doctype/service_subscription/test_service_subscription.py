@@ -1,7 +1,13 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from gigafibre_fsm.exceptions import CustomerMismatchError, StatusTransitionError
+from gigafibre_fsm.exceptions import (
+	CustomerMismatchError,
+	IncompleteRecordError,
+	InvalidAmountError,
+	InvalidDateRangeError,
+	StatusTransitionError,
+)
 from gigafibre_fsm.tests.utils import (
 	ERPNEXT_DOCTYPES,
 	make_customer,
@@ -35,9 +41,13 @@ class TestServiceSubscription(FrappeTestCase):
 		sub = make_subscription(make_service_location(), start_date="2026-01-15", commitment_months=24)
 		self.assertEqual(str(sub.commitment_end_date), "2028-01-15")
 
+	def test_end_cannot_precede_start(self):
+		with self.assertRaises(InvalidDateRangeError):
+			make_subscription(make_service_location(), start_date="2026-03-01", end_date="2026-02-28")
+
 	def test_status_flow(self):
 		name = make_subscription(make_service_location()).name
-		with self.assertRaises(frappe.ValidationError):  # needs a start date
+		with self.assertRaises(IncompleteRecordError):
 			update_doc("Service Subscription", name, status="Active")
 		update_doc("Service Subscription", name, status="Active", start_date="2026-11-01")
 		with self.assertRaises(StatusTransitionError):  # needs a reason
@@ -46,9 +56,13 @@ class TestServiceSubscription(FrappeTestCase):
 		with self.assertRaises(StatusTransitionError):
 			update_doc("Service Subscription", name, status="Active")
 
+	def test_a_new_subscription_starts_pending(self):
+		with self.assertRaises(StatusTransitionError):
+			make_subscription(make_service_location(), status="Active", start_date="2026-11-01")
+
 	def test_only_discounts_are_negative(self):
 		location = make_service_location()
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaises(InvalidAmountError):
 			make_subscription(location, rate=-5)
 		make_item("RAB2X", service_type="discount")
 		sub = make_subscription(location, item="RAB2X", rate=-5)

@@ -1,7 +1,13 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from gigafibre_fsm.exceptions import DuplicateActiveLineError, InvalidDIDError, InvalidPostalCodeError
+from gigafibre_fsm.exceptions import (
+	DuplicateActiveLineError,
+	InvalidDIDError,
+	InvalidMACAddressError,
+	InvalidPostalCodeError,
+	StatusTransitionError,
+)
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES, make_service_location
 
 test_ignore = ERPNEXT_DOCTYPES
@@ -40,10 +46,24 @@ class TestVoIPLine(FrappeTestCase):
 		first = make_line(did)
 		with self.assertRaises(DuplicateActiveLineError):
 			make_line(did)
-		make_line(did, status="Cancelled")
-		first.status = "Cancelled"
-		first.save()
-		make_line(did)
+		first.update({"status": "Cancelled", "status_reason": "Résiliation"}).save()
+		second = make_line(did)
+		# Reactivating the first while the second is active is refused.
+		first.reload()
+		with self.assertRaises(DuplicateActiveLineError):
+			first.update({"status": "Active"}).save()
+		self.assertEqual(second.active_did, did)
+
+	def test_status_flow(self):
+		line = make_line(random_did())
+		with self.assertRaises(StatusTransitionError):
+			make_line(random_did(), status="Cancelled")
+		with self.assertRaises(StatusTransitionError):
+			line.update({"status": "Cancelled"}).save()
+		line.reload()
+		line.update({"status": "Suspended"}).save()
+		line.update({"status": "Cancelled", "status_reason": "Non-paiement"}).save()
+		self.assertIsNone(frappe.db.get_value("VoIP Line", line.name, "active_did"))
 
 	def test_911_address_and_ata(self):
 		line = make_line(
@@ -59,6 +79,8 @@ class TestVoIPLine(FrappeTestCase):
 		self.assertEqual(line.ata_mac, "00:0B:82:AA:BB:CC")
 		with self.assertRaises(InvalidPostalCodeError):
 			make_line(random_did(), e911_postal_code="ABC")
+		with self.assertRaises(InvalidMACAddressError):
+			make_line(random_did(), ata_mac="00:0b:82")
 
 	def test_changing_the_911_address_requires_registering_it_again(self):
 		line = make_line(random_did(), e911_street="Rue Principale")
@@ -68,5 +90,10 @@ class TestVoIPLine(FrappeTestCase):
 		line.save()
 		self.assertEqual(line.e911_synced, 1)
 		line.e911_street = "Chemin du Lac"
+		line.save()
+		self.assertEqual(line.e911_synced, 0)
+		frappe.db.set_value("VoIP Line", line.name, "e911_synced", 1)
+		line.reload()
+		line.e911_civic_suffix = "B"
 		line.save()
 		self.assertEqual(line.e911_synced, 0)

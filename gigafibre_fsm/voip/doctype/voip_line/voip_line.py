@@ -1,3 +1,5 @@
+"""A phone line: its DID, SIP account, voicemail, 911 registration and ATA."""
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -8,16 +10,31 @@ from gigafibre_fsm.validation import (
 	check_status_transition,
 	normalize_mac_field,
 	normalize_postal_code_field,
+	raise_unique_violation,
 )
 from gigafibre_fsm.voip.did import format_did, normalize_did
+
+ACTIVE = "Active"
+# A change to any of these must be registered again with the 911 provider.
+E911_ADDRESS_FIELDS = (
+	"e911_civic_number",
+	"e911_civic_suffix",
+	"e911_apartment",
+	"e911_street",
+	"e911_city",
+	"e911_province",
+	"e911_postal_code",
+	"e911_cauca_code",
+	"e911_class",
+)
 
 
 class VoIPLine(Document):
 	def validate(self):
 		self.normalize_did()
-		self.check_one_active_line()
 		check_location_belongs_to_customer(self)
 		check_status_transition(self)
+		self.check_one_active_line()
 		normalize_mac_field(self, "ata_mac")
 		normalize_postal_code_field(self, "e911_postal_code")
 		self.mark_911_address_changed()
@@ -34,22 +51,32 @@ class VoIPLine(Document):
 		self.did = did
 
 	def check_one_active_line(self):
-		if self.status != "Active":
+		"""One active line per DID; the unique ``active_did`` column makes the database agree."""
+		self.active_did = self.did if self.status == ACTIVE else None
+		if not self.active_did:
 			return
 		other = frappe.db.get_value(
-			"VoIP Line", {"did": self.did, "status": "Active", "name": ("!=", self.name or "")}, "name"
+			"VoIP Line", {"active_did": self.did, "name": ("!=", self.name or "")}, "name"
 		)
 		if other:
-			frappe.throw(
-				_("{0} already has an active line: {1}").format(format_did(self.did), other),
-				DuplicateActiveLineError,
-			)
+			self.throw_duplicate_line(other)
+
+	def throw_duplicate_line(self, other: str | None = None):
+		frappe.throw(
+			_("{0} already has an active line: {1}").format(format_did(self.did), other or _("another line")),
+			DuplicateActiveLineError,
+		)
+
+	def show_unique_validation_message(self, e):
+		raise_unique_violation(self, e, {"active_did": lambda: self.throw_duplicate_line()})
+		super().show_unique_validation_message(e)
 
 	def mark_911_address_changed(self):
 		"""A changed 911 address must be registered again with the 911 provider."""
+		for fieldname in E911_ADDRESS_FIELDS:
+			if isinstance(self.get(fieldname), str):
+				self.set(fieldname, self.get(fieldname).strip() or None)
 		if self.is_new():
 			return
-		fields = [df.fieldname for df in self.meta.fields if df.fieldname.startswith("e911_")]
-		fields = [f for f in fields if f not in ("e911_synced", "e911_synced_on")]
-		if any(self.has_value_changed(f) for f in fields):
+		if any(self.has_value_changed(f) for f in E911_ADDRESS_FIELDS):
 			self.e911_synced = 0

@@ -1,14 +1,5 @@
-// Status colours of the VoIP Line list.
-const VOIP_LINE_COLOURS = {
-	"Active": "green",
-	"Suspended": "red",
-	"Cancelled": "gray",
-};
-
+// Status colours come from status_flow.py, through gigafibre.status_indicator.
 frappe.listview_settings["VoIP Line"] = {
 	add_fields: ["status"],
-	get_indicator(doc) {
-		const colour = VOIP_LINE_COLOURS[doc.status] || "gray";
-		return [__(doc.status), colour, "status,=," + doc.status];
-	},
+	get_indicator: gigafibre.status_indicator("VoIP Line"),
 };
