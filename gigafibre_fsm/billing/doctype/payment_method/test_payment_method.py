@@ -53,7 +53,9 @@ class TestPaymentMethod(FrappeTestCase):
 		with self.assertRaises(InvalidAmountError):
 			make_method(customer, processor="Stripe", stripe_customer_id="cus_A", ppa_amount=-1)
 		with self.assertRaises(PaymentDetailsError):
-			make_method(customer, processor="Stripe", stripe_customer_id="cus_A", ppa_enabled=1, ppa_fixed_amount=1)
+			make_method(
+				customer, processor="Stripe", stripe_customer_id="cus_A", ppa_enabled=1, ppa_fixed_amount=1
+			)
 
 	def test_every_processor_token_is_encrypted(self):
 		pm = make_method(
@@ -71,7 +73,10 @@ class TestPaymentMethod(FrappeTestCase):
 			self.assertNotIn(value, stored(pm.name, fieldname) or "", fieldname)
 			self.assertEqual(get_decrypted_password("Payment Method", pm.name, fieldname), value)
 		stripe = make_method(
-			make_customer().name, processor="Stripe", stripe_customer_id="cus_B", stripe_payment_method_id="pm_123"
+			make_customer().name,
+			processor="Stripe",
+			stripe_customer_id="cus_B",
+			stripe_payment_method_id="pm_123",
 		)
 		self.assertNotIn("pm_123", stored(stripe.name, "stripe_payment_method_id"))
 

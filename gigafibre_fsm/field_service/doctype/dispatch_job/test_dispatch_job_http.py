@@ -63,6 +63,20 @@ class TestDispatchJobOverHTTP(FrappeAPITestCase):
 		self.assertIn(self.job_b, names)
 		self.assertNotIn(self.job_a, names)
 
+	def test_child_rows_of_other_jobs_are_not_listed(self):
+		for child in ("Dispatch Job Technician", "Dispatch Job Equipment", "Dispatch Job Tag"):
+			path = (
+				self.resource(child)
+				+ "?parent=Dispatch%20Job&limit_page_length=0&fields="
+				+ quote(json.dumps(["parent"]))
+			)
+			response = self.get(path, **self.as_user(TECH_A))
+			self.assertEqual(response.status_code, 200, child)
+			parents = {row["parent"] for row in response.json["data"]}
+			self.assertNotIn(self.job_b, parents, child)
+			if child == "Dispatch Job Technician":
+				self.assertIn(self.job_a, parents)
+
 	def test_cannot_update_another_technicians_job(self):
 		response = self.put(
 			self.resource("Dispatch Job", self.job_b), {"notes": "pas mon travail"}, **self.as_user(TECH_A)

@@ -57,5 +57,7 @@ class TestFibreDrop(FrappeTestCase):
 		second = make_fibre_drop(olt=olt, port=None, ont_slot=None)
 		self.assertIsNone(first.position_key)
 		self.assertIsNone(second.position_key)
-		row = frappe.db.sql("select port, ont_slot, latitude from `tabFibre Drop` where name = %s", first.name)[0]
+		row = frappe.db.sql(
+			"select port, ont_slot, latitude from `tabFibre Drop` where name = %s", first.name
+		)[0]
 		self.assertEqual(row, (None, None, None))

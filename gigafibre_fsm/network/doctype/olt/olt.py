@@ -18,4 +18,6 @@ class OLT(Document):
 		try:
 			ipaddress.ip_address(self.ip_address)
 		except ValueError:
-			frappe.throw(_("{0} is not an IP address").format(frappe.bold(self.ip_address)), InvalidIPAddressError)
+			frappe.throw(
+				_("{0} is not an IP address").format(frappe.bold(self.ip_address)), InvalidIPAddressError
+			)

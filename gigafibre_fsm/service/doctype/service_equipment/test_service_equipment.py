@@ -48,7 +48,9 @@ class TestServiceEquipment(FrappeTestCase):
 	def test_serial_mac_and_cwmp_serial_are_unique_across_equipment(self):
 		sn = serial()
 		cwmp = serial()
-		make_equipment(serial_number=sn, mac_address="AA:00:00:00:00:01", equipment_type="Router", cwmp_serial=cwmp)
+		make_equipment(
+			serial_number=sn, mac_address="AA:00:00:00:00:01", equipment_type="Router", cwmp_serial=cwmp
+		)
 		with self.assertRaises(DuplicateSerialError):
 			make_equipment(serial_number=sn.lower())
 		with self.assertRaises(DuplicateSerialError):
@@ -78,7 +80,9 @@ class TestServiceEquipment(FrappeTestCase):
 		ont = make_equipment(location)
 		sn = serial().upper()
 		update_doc("Service Equipment", ont.name, status="Active", serial_number=sn)
-		self.assertEqual(frappe.db.get_value("Fibre Drop", drop.name, ["status", "installed_serial"]), ("Occupied", sn))
+		self.assertEqual(
+			frappe.db.get_value("Fibre Drop", drop.name, ["status", "installed_serial"]), ("Occupied", sn)
+		)
 		update_doc("Service Equipment", ont.name, status="Returned")
 		self.assertEqual(frappe.db.get_value("Fibre Drop", drop.name, "status"), "Reserved")
 
@@ -89,9 +93,13 @@ class TestServiceEquipment(FrappeTestCase):
 			wifi_ssid="Gigafibre-Tremblay",
 			wifi_password="s3cret-WiFi!",
 		)
-		stored = frappe.db.sql("select wifi_password from `tabService Equipment` where name=%s", eq.name)[0][0]
+		stored = frappe.db.sql("select wifi_password from `tabService Equipment` where name=%s", eq.name)[0][
+			0
+		]
 		self.assertNotEqual(stored, "s3cret-WiFi!")
-		self.assertEqual(get_decrypted_password("Service Equipment", eq.name, "wifi_password"), "s3cret-WiFi!")
+		self.assertEqual(
+			get_decrypted_password("Service Equipment", eq.name, "wifi_password"), "s3cret-WiFi!"
+		)
 
 	def test_acs_reports_do_not_count_as_edits(self):
 		eq = make_equipment(make_service_location(), serial_number=serial())

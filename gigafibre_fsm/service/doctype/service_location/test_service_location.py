@@ -31,7 +31,11 @@ class TestServiceLocation(FrappeTestCase):
 
 	def test_address_is_kept_in_parts_and_the_line_is_derived(self):
 		location = make_service_location(
-			civic_number=" 125 ", civic_suffix="a", street="Chemin du Lac", apartment="3", postal_code="j0a 1c0"
+			civic_number=" 125 ",
+			civic_suffix="a",
+			street="Chemin du Lac",
+			apartment="3",
+			postal_code="j0a 1c0",
 		)
 		self.assertEqual(location.postal_code, "J0A 1C0")
 		self.assertEqual(location.status, "Pending Install")
@@ -64,7 +68,9 @@ class TestServiceLocation(FrappeTestCase):
 		self.assertEqual(frappe.db.count("Service Location", {"customer": customer}), 0)
 
 	def test_unknown_is_not_zero(self):
-		location = make_service_location(latitude=None, longitude="", frame=None, slot=None, port=None, ont_id=None)
+		location = make_service_location(
+			latitude=None, longitude="", frame=None, slot=None, port=None, ont_id=None
+		)
 		row = frappe.db.sql(
 			"select latitude, longitude, frame, slot, port, ont_id from `tabService Location` where name = %s",
 			location.name,
@@ -83,7 +89,10 @@ class TestServiceLocation(FrappeTestCase):
 			update_doc("Service Location", location.name, status="Disconnected")
 		self.assertEqual(frappe.db.get_value("Service Location", location.name, "status"), "Pending Install")
 		update_doc(
-			"Service Location", location.name, status="Disconnected", status_reason="Le client a annulé la commande"
+			"Service Location",
+			location.name,
+			status="Disconnected",
+			status_reason="Le client a annulé la commande",
 		)
 		update_doc("Service Location", location.name, status="Pending Install")
 		update_doc("Service Location", location.name, status="Active")
@@ -176,7 +185,12 @@ class TestServiceLocation(FrappeTestCase):
 			lambda: make_equipment(location, customer=stranger),
 			lambda: make_dispatch_job(location, customer=stranger),
 			lambda: frappe.get_doc(
-				{"doctype": "VoIP Line", "did": "8195550199", "service_location": location.name, "customer": stranger}
+				{
+					"doctype": "VoIP Line",
+					"did": "8195550199",
+					"service_location": location.name,
+					"customer": stranger,
+				}
 			).insert(),
 		):
 			with self.assertRaises(CustomerMismatchError):

@@ -53,13 +53,13 @@ class VoIPLine(Document):
 	def check_one_active_line(self):
 		"""One active line per DID; the unique ``active_did`` column makes the database agree."""
 		self.active_did = self.did if self.status == ACTIVE else None
-		if not self.active_did:
-			return
-		other = frappe.db.get_value(
+		if self.active_did and (other := self.other_active_line()):
+			self.throw_duplicate_line(other)
+
+	def other_active_line(self) -> str | None:
+		return frappe.db.get_value(
 			"VoIP Line", {"active_did": self.did, "name": ("!=", self.name or "")}, "name"
 		)
-		if other:
-			self.throw_duplicate_line(other)
 
 	def throw_duplicate_line(self, other: str | None = None):
 		frappe.throw(
