@@ -300,7 +300,8 @@ def _norm(value) -> str:
 
 def create() -> None:
 	"""Create the missing fields and update the changed ones; leave identical ones untouched,
-	so a migrate that has nothing to bring writes nothing."""
+	so a migrate that has nothing to bring writes nothing, and leave alone a field of the same
+	name that the site or another app already had."""
 	import frappe
 
 	todo: dict[str, list[dict]] = {}
@@ -309,6 +310,8 @@ def create() -> None:
 			existing = frappe.db.get_value(
 				"Custom Field", {"dt": doctype, "fieldname": df["fieldname"]}, list(df), as_dict=True
 			)
+			if existing and existing.module != df["module"]:
+				continue  # the site or another app made this field: never take it over
 			if not existing or any(_norm(existing.get(k)) != _norm(v) for k, v in df.items()):
 				todo.setdefault(doctype, []).append(df)
 	if todo:

@@ -12,6 +12,51 @@ import sys
 import frappe
 
 APP = "gigafibre_fsm"
+# A field and an issue type the site had before the app came: the app must leave them be.
+SITE_FIELD_NAME = "stripe_id"
+SITE_FIELD = f"Customer-{SITE_FIELD_NAME}"
+SITE_ISSUE_TYPE = "Support"
+
+
+def prepare_site_own_records(site: str) -> None:
+	"""Before install: the site already has a Customer.stripe_id of its own and a Support type."""
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	try:
+		if not frappe.db.exists("Custom Field", SITE_FIELD):
+			frappe.get_doc(
+				{
+					"doctype": "Custom Field",
+					"dt": "Customer",
+					"fieldname": SITE_FIELD_NAME,
+					"fieldtype": "Data",
+					"label": "Stripe (site's own field)",
+					"insert_after": "customer_name",
+				}
+			).insert(ignore_permissions=True)
+		if not frappe.db.exists("Issue Type", SITE_ISSUE_TYPE):
+			frappe.get_doc({"doctype": "Issue Type", "__newname": SITE_ISSUE_TYPE}).insert(
+				ignore_permissions=True
+			)
+		frappe.db.commit()  # nosemgrep
+	finally:
+		frappe.destroy()
+
+
+def remove_site_own_records(site: str) -> None:
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	try:
+		frappe.delete_doc(
+			"Custom Field", SITE_FIELD, ignore_permissions=True, force=True, ignore_missing=True
+		)
+		frappe.db.sql_ddl(f"alter table `tabCustomer` drop column if exists `{SITE_FIELD_NAME}`")
+		frappe.delete_doc(
+			"Issue Type", SITE_ISSUE_TYPE, ignore_permissions=True, force=True, ignore_missing=True
+		)
+		frappe.db.commit()  # nosemgrep
+	finally:
+		frappe.destroy()
 
 
 def bench(bench_dir: str, *args: str) -> None:
@@ -27,8 +72,10 @@ def snapshot(site: str) -> dict:
 	frappe.init(site=site, sites_path=".")
 	frappe.connect()
 	try:
+		from frappe.model import data_fieldtypes
+
+		from gigafibre_fsm.roles import ROLES, STANDARD_DOCTYPES
 		from gigafibre_fsm.setup.custom_fields import CUSTOM_FIELDS
-		from gigafibre_fsm.setup.install import ROLES
 
 		modules = frappe.get_all("Module Def", filters={"app_name": APP}, pluck="name")
 		doctypes = frappe.get_all(
@@ -44,6 +91,11 @@ def snapshot(site: str) -> dict:
 				" where table_schema = database() and table_name = %s order by column_name",
 				f"tab{dt}",
 			)
+		existing_tables = set(
+			frappe.db.sql_list(
+				"select table_name from information_schema.tables where table_schema = database()"
+			)
+		)
 		custom_fields = {}
 		custom_columns = {}
 		for dt, fields in CUSTOM_FIELDS.items():
@@ -78,11 +130,18 @@ def snapshot(site: str) -> dict:
 				(p.parent, p.role, p.permlevel, p.read, p.write, p.create)
 				for p in frappe.get_all(
 					"Custom DocPerm",
-					filters={"parent": ("in", ["Customer", "Lead", "Issue", "Project", "Item"])},
+					filters={"parent": ("in", list(STANDARD_DOCTYPES))},
 					fields=["parent", "role", "permlevel", "read", "write", "create"],
 				)
 			),
 			"expected_custom_fields": sum(len(f) for f in CUSTOM_FIELDS.values()),
+			"expected_custom_columns": sum(
+				1 for fields in CUSTOM_FIELDS.values() for f in fields if f["fieldtype"] in data_fieldtypes
+			),
+			"existing_tables": existing_tables,
+			"site_field": frappe.db.get_value("Custom Field", SITE_FIELD, ["name", "module"], as_dict=True),
+			"site_field_column": frappe.db.has_column("Customer", SITE_FIELD_NAME),
+			"site_issue_type": frappe.db.exists("Issue Type", SITE_ISSUE_TYPE),
 		}
 	finally:
 		frappe.destroy()
@@ -109,13 +168,21 @@ def main(site: str, bench_dir: str) -> int:
 	checks = Checks()
 	if snapshot(site)["installed"]:
 		bench(bench_dir, "--site", site, "uninstall-app", APP, "--yes", "--no-backup", "--force")
+	remove_site_own_records(site)
 
 	baseline = snapshot(site)
+	prepare_site_own_records(site)
 	bench(bench_dir, "--site", site, "install-app", APP)
 	installed = snapshot(site)
 	checks.check(installed["installed"], "install-app installs the app")
 	checks.check(
-		len(installed["doctypes"]) >= 16, "install creates the app's doctypes", installed["doctypes"]
+		len(installed["doctypes"]) >= 18, "install creates the app's doctypes", installed["doctypes"]
+	)
+	app_tables = {f"tab{dt}" for dt, _modified in installed["doctypes"]} & installed["existing_tables"]
+	checks.check(
+		len(app_tables) == len([dt for dt in installed["tables"]]),
+		"every non-single doctype of the app has its table",
+		sorted(app_tables),
 	)
 	n_fields = sum(len(v) for v in installed["custom_fields"].values())
 	checks.check(
@@ -124,7 +191,16 @@ def main(site: str, bench_dir: str) -> int:
 		f"{n_fields} of {installed['expected_custom_fields']}",
 	)
 	n_columns = sum(len(v) for v in installed["custom_columns"].values())
-	checks.check(n_columns > 0, "custom fields have their columns", n_columns)
+	checks.check(
+		n_columns == installed["expected_custom_columns"],
+		"every custom field that stores a value has its column",
+		f"{n_columns} of {installed['expected_custom_columns']}",
+	)
+	checks.check(
+		installed["site_field"] and not installed["site_field"].module,
+		"install leaves the site's own field of the same name alone",
+		installed["site_field"],
+	)
 	checks.check(len(installed["roles"]) == 5, "install creates the five roles", installed["roles"])
 	checks.check(bool(installed["workspace"]), "install creates the Gigafibre workspace")
 
@@ -136,14 +212,24 @@ def main(site: str, bench_dir: str) -> int:
 	bench(bench_dir, "--site", site, "uninstall-app", APP, "--yes", "--no-backup")
 	removed = snapshot(site)
 	checks.check(not removed["installed"], "uninstall-app removes the app")
+	ours_left = {
+		dt: [f for f in fields if f.fieldname != SITE_FIELD_NAME or dt != "Customer"]
+		for dt, fields in removed["custom_fields"].items()
+	}
+	checks.check(not any(ours_left.values()), "no custom field of the app is left", ours_left)
+	columns_left = {
+		dt: [c for c in cols if c[0] != SITE_FIELD_NAME or dt != "Customer"]
+		for dt, cols in removed["custom_columns"].items()
+	}
+	checks.check(not any(columns_left.values()), "no custom column of the app is left", columns_left)
 	checks.check(
-		not any(removed["custom_fields"].values()), "no custom field is left", removed["custom_fields"]
+		bool(removed["site_field"]) and removed["site_field_column"],
+		"the site's own field and its column survive uninstall",
 	)
-	checks.check(
-		not any(removed["custom_columns"].values()), "no custom column is left", removed["custom_columns"]
-	)
+	checks.check(bool(removed["site_issue_type"]), "an issue type the site had before install is kept")
 	checks.check(not removed["doctypes"] and not removed["modules"], "no doctype or module is left")
-	checks.check(not any(removed["tables"].values()), "no table is left")
+	tables_left = sorted(app_tables & removed["existing_tables"])
+	checks.check(not tables_left, "no table of the app is left", tables_left)
 	checks.check(not removed["roles"] and not removed["custom_perms"], "no role or permission is left")
 	checks.check(not removed["workspace"], "no workspace is left")
 	checks.check(
@@ -152,6 +238,7 @@ def main(site: str, bench_dir: str) -> int:
 		diff(baseline, removed).get("standard_doctype_perms"),
 	)
 
+	remove_site_own_records(site)
 	print(f"lifecycle: {checks.passed} passed, {checks.failed} failed")
 	return 1 if checks.failed else 0
 
