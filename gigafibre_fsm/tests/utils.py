@@ -50,7 +50,7 @@ def make_olt(**kw) -> "frappe.Document":
 
 
 def make_fibre_drop(
-	olt: str | None = None, port: int | None = 1, ont_slot: int | None | str = "any", **kw
+	olt: str | None = None, port: int | None = 1, ont_slot: int | str | None = "any", **kw
 ) -> "frappe.Document":
 	return frappe.get_doc(
 		{

@@ -71,5 +71,8 @@ def test_split_street_address(line, parts):
 
 def test_derived_lines():
 	assert street_line("125", "A", "Rue Principale") == "125A Rue Principale"
-	assert location_title("125", None, "Rue Principale", "3", "Saint-Adrien") == "3-125 Rue Principale, Saint-Adrien"
+	assert (
+		location_title("125", None, "Rue Principale", "3", "Saint-Adrien")
+		== "3-125 Rue Principale, Saint-Adrien"
+	)
 	assert location_title(None, None, "Rang 10", None, "Ham-Nord") == "Rang 10, Ham-Nord"
