@@ -1,0 +1,1 @@
+"""Orders: pricing a basket, and (later) turning an order into a customer graph."""
