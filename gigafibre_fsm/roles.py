@@ -124,6 +124,13 @@ APP_DOCTYPES: dict[str, dict[str, frozenset[str]]] = {
 		COLLECTIONS: ADD | EXPORT,
 		SUPPORT: READ,
 	},
+	# The Adresses Québec reference and its matches to fibre drops (reviewed by support).
+	"Civic Address": {
+		SYSTEM_MANAGER: ALL,
+		SUPPORT: EDIT | EXPORT,
+		SALES: READ,
+		DISPATCHER: READ,
+	},
 	"Gigafibre Settings": {
 		SYSTEM_MANAGER: frozenset({"read", "write", "print"}),
 	},

@@ -1,6 +1,6 @@
 """A technician visit or work order: when, who (with their hours), what to bring, what was billed."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import frappe
 from frappe import _
@@ -13,12 +13,10 @@ from gigafibre_fsm.exceptions import (
 	InvalidAmountError,
 	InvalidDateRangeError,
 )
+from gigafibre_fsm.orders.pricing import Totals, to_cents
 from gigafibre_fsm.validation import check_location_belongs_to_customer, check_status_transition, is_import
 
 NEEDS_TECHNICIAN = ("In Progress", "Completed")
-CENT = Decimal("0.01")
-TPS_RATE = Decimal("0.05")
-TVQ_RATE = Decimal("0.09975")
 
 
 class DispatchJob(Document):
@@ -77,7 +75,7 @@ class DispatchJob(Document):
 			)
 
 	def set_totals(self):
-		"""Parts and labour add up to the subtotal; TPS and TVQ are each rounded to the cent.
+		"""Parts and labour add up to the subtotal; TPS and TVQ as the pricing engine rounds them.
 
 		An imported work order keeps the totals the legacy system billed.
 		"""
@@ -87,16 +85,12 @@ class DispatchJob(Document):
 		for row in self.parts:
 			if flt(row.qty) < 0:
 				frappe.throw(_("Row {0}: quantity cannot be negative").format(row.idx), InvalidAmountError)
-			amount = (Decimal(str(flt(row.qty))) * Decimal(str(flt(row.rate)))).quantize(CENT, ROUND_HALF_UP)
+			amount = to_cents(Decimal(str(flt(row.qty))) * Decimal(str(flt(row.rate))))
 			row.amount = float(amount)
 			subtotal += amount
 		if is_import(self):
 			return
-		tps = (subtotal * TPS_RATE).quantize(CENT, ROUND_HALF_UP)
-		tvq = (subtotal * TVQ_RATE).quantize(CENT, ROUND_HALF_UP)
-		self.subtotal, self.tps, self.tvq, self.total = (
-			float(v) for v in (subtotal, tps, tvq, subtotal + tps + tvq)
-		)
+		self.update(Totals.of(subtotal).to_dict())
 
 	def is_assigned_to(self, user: str) -> bool:
 		return any(row.technician == user for row in self.technicians)
