@@ -82,7 +82,8 @@ step() {
 	{
 		printf '\nFAILED: %s\n' "$what"
 		printf -- '--- last 30 lines of %s ---\n' "$log"
-		tail -n 30 "$log"
+		# Progress bars redraw a line with carriage returns: keep what a terminal shows.
+		tail -n 30 "$log" | sed 's/.*\r//'
 		printf -- '---\nWhat to do: %s\n' "$advice"
 		printf 'Logs of this run: %s\n' "$STEP_LOGS"
 	} >&2
@@ -224,10 +225,13 @@ ensure_system() {
 		missing+=(python3 python3-venv python3-dev)
 	else
 		ver=$(python_version "$py")
-		if ! python_has_venv "$py" || ! python_has_header "$py"; then
+		local lacks=()
+		python_has_venv "$py" || lacks+=(venv/ensurepip)
+		python_has_header "$py" || lacks+=("$(python_header "$py")")
+		if [ ${#lacks[@]} -gt 0 ]; then
 			case "$(readlink -f "$py")" in
 				/usr/bin/python3*) missing+=("python$ver-venv" "python$ver-dev") ;;
-				*) die "$py (Python $ver) lacks venv/ensurepip or Python.h and was not installed by apt.
+				*) die "$py (Python $ver) lacks ${lacks[*]} and was not installed by apt.
   To fix: $PYTHON_ADVICE" ;;
 			esac
 		fi

@@ -53,7 +53,12 @@ say() { printf '\n=== %s\n' "$*"; }
 die() { printf '\nfresh-machine-check: ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Last lines of a phase's log.
-show_tail() { printf -- '--- last %s lines of %s ---\n' "$2" "$1"; tail -n "$2" "$1" || true; printf -- '---\n'; }
+show_tail() {
+	printf -- '--- last %s lines of %s ---\n' "$2" "$1"
+	# Progress bars redraw a line with carriage returns: keep what a terminal shows.
+	sed 's/.*\r//' "$1" | tail -n "$2" || true
+	printf -- '---\n'
+}
 
 [ "$(id -u)" = 0 ] || die "run it as root (debootstrap, mount and chroot need it)"
 case "$ROOT" in /*) ;; *) die "FOLDER must be an absolute path" ;; esac
@@ -334,5 +339,7 @@ else
 	RESULT="root filesystem kept in $ROOT"
 fi
 printf '\nfresh-machine-check: cloned %s; logs in %s; %s\n' "$CLONED" "$LOGS" "$RESULT"
+# Each layer's own result line, as the test command printed it.
+sed 's/.*\r//' "$LOGS/test.log" | grep -aE '^(unit|upgrade|integration|lifecycle): ' | sed 's/^/  /' || true
 printf 'fresh-machine-check: test command exit %s (summary: %s), serve %s\n' "$TEST_RC" "$SUMMARY" "$SERVE_STATUS"
 [ "$TEST_RC" = 0 ] && [[ "$SERVE_STATUS" == OK* ]]
