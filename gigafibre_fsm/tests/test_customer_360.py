@@ -3,6 +3,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from gigafibre_fsm.exceptions import InvalidDateRangeError, PaymentDetailsError
 from gigafibre_fsm.setup.custom_fields import CUSTOM_FIELDS
 from gigafibre_fsm.tests.utils import make_customer, make_service_location, make_subscription
 
@@ -23,7 +24,7 @@ class TestCustomer360(FrappeTestCase):
 			make_customer(legacy_customer_id=legacy_id)
 
 	def test_stripe_id_must_look_like_stripe(self):
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaises(PaymentDetailsError):
 			make_customer(stripe_id="12345")
 		self.assertEqual(make_customer(stripe_id=" cus_Q1 ").stripe_id, "cus_Q1")
 
@@ -42,6 +43,7 @@ class TestCustomer360(FrappeTestCase):
 			"VoIP Line",
 			"Payment Arrangement",
 			"Payment Method",
+			"Suspension Log",
 		):
 			self.assertIn(doctype, by_doctype)
 
@@ -59,3 +61,24 @@ class TestCustomer360(FrappeTestCase):
 			}
 		).insert()
 		self.assertEqual(issue.service_location, location.name)
+
+	def test_suspension_log(self):
+		customer = make_customer().name
+		log = frappe.get_doc(
+			{
+				"doctype": "Suspension Log",
+				"customer": customer,
+				"from_date": "2026-10-20",
+				"reason": "Non-paiement",
+			}
+		).insert()
+		self.assertEqual(log.customer_name, frappe.db.get_value("Customer", customer, "customer_name"))
+		with self.assertRaises(InvalidDateRangeError):
+			frappe.get_doc(
+				{
+					"doctype": "Suspension Log",
+					"customer": customer,
+					"from_date": "2026-10-20",
+					"to_date": "2026-10-19",
+				}
+			).insert()

@@ -16,6 +16,7 @@ PARTS = {
 	"street": "e911_street",
 	"apartment": "e911_apartment",
 	"city": "e911_city",
+	"municipality_code": "e911_cauca_code",
 	"province": "e911_province",
 	"postal_code": "e911_postal_code",
 }

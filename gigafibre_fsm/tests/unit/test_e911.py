@@ -6,6 +6,7 @@ SERVICE = {
 	"street": "Chemin du Lac",
 	"apartment": "",
 	"city": "Saint-Adrien",
+	"municipality_code": "40005",
 	"province": "QC",
 	"postal_code": "J0A 1C0",
 }
@@ -18,6 +19,7 @@ def e911(**changes):
 		"e911_street": "ch. du Lac",
 		"e911_apartment": None,
 		"e911_city": "St-Adrien",
+		"e911_cauca_code": "40005",
 		"e911_province": "QC",
 		"e911_postal_code": "j0a1c0",
 	}
