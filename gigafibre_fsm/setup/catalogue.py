@@ -1,33 +1,119 @@
-"""The product catalogue carried over from the legacy system (SKU, price, speeds, OLT profile).
+"""The product catalogue carried over from the legacy system: the one place it is written.
 
-Used to create the Items of a new site; prices are the list prices before taxes (CAD).
+Used to create the Items of a new site and to bring the pricing engine's attributes of
+existing ones up to date. Prices are the list prices before taxes (CAD); a discount's price
+is the amount it takes off (ERPNext keeps list prices positive; the engine makes the line
+negative). What each attribute means is in orders/pricing.py.
+
+The TV box (DECODEUR) had no price in the legacy catalogue (it was always given away); its
+list price here, 120.00, is what a second box costs, the first being offered.
 """
 
 import frappe
 
-# sku, name, service_type, rate, billing, down, up, line profile
+_INTERNET = {"billing_interval": "Monthly", "combo_ready": 1}
+
+
+def _internet(sku, name, rate, down, up, profile):
+	return (
+		sku,
+		name,
+		"internet",
+		rate,
+		{**_INTERNET, "download_mbps": down, "upload_mbps": up, "olt_line_profile": profile},
+	)
+
+
+def _discount(sku, name, amount, rule, **more):
+	return (sku, name, "discount", amount, {"billing_interval": "Monthly", "discount_rule": rule, **more})
+
+
+# sku, name, service_type, list price, the engine's attributes (Item custom fields)
 CATALOGUE = [
-	("FTTH25", "Internet 25/5", "internet", 49.95, "Monthly", 25, 5, 100),
-	("FTTH80I", "Internet 80/80", "internet", 79.95, "Monthly", 80, 80, 101),
-	("FTTH150I", "Internet 150/150", "internet", 99.95, "Monthly", 150, 150, 102),
-	("FTTH500I", "Internet 500/500", "internet", 99.95, "Monthly", 500, 500, 103),
-	("FTTH1500I", "Internet 1.5G/1G", "internet", 109.95, "Monthly", 1500, 1000, 104),
-	("TVBSKINNY", "Télé Skinny", "tv", 25.00, "Monthly", None, None, None),
-	("TVBSTANDARD", "Télé Standard", "tv", 30.00, "Monthly", None, None, None),
-	("TVBEVO", "Télé Évolution", "tv", 35.00, "Monthly", None, None, None),
-	("TELE", "Télé (base)", "tv", 0.00, "Monthly", None, None, None),
-	("TELEPMENS", "Téléphonie résidentielle", "phone", 28.95, "Monthly", None, None, None),
-	("SERV911", "Service 911", "phone", 0.69, "Monthly", None, None, None),
-	("ACTTELEP", "Activation téléphonie", "fee", 69.95, "Once", None, None, None),
-	("INSTFTTH", "Installation FTTH standard", "fee", 0.00, "Once", None, None, None),
-	("DECODEUR", "Décodeur TV", "equipment", 0.00, "Once", None, None, None),
-	("RAB2X", "Rabais 2 services", "discount", -5.00, "Monthly", None, None, None),
-	("RAB3X", "Rabais 3 services", "discount", -10.00, "Monthly", None, None, None),
-	("RAB4X", "Rabais 4 services", "discount", -15.00, "Monthly", None, None, None),
-	("RAB_X", "Rabais spécial", "discount", -20.00, "Monthly", None, None, None),
-	("RAB24M", "Rabais engagement 24 mois", "discount", -15.00, "Monthly", None, None, None),
-	("RAB36M", "Rabais engagement 36 mois", "discount", -15.00, "Monthly", None, None, None),
+	_internet("FTTH25", "Internet 25/5", 49.95, 25, 5, 100),
+	_internet("FTTH80I", "Internet 80/80", 79.95, 80, 80, 101),
+	_internet("FTTH150I", "Internet 150/150", 99.95, 150, 150, 102),
+	_internet("FTTH500I", "Internet 500/500", 99.95, 500, 500, 103),
+	_internet("FTTH1500I", "Internet 1.5G/1G", 109.95, 1500, 1000, 104),
+	("TVBSKINNY", "Télé Skinny", "tv", 25.00, {"billing_interval": "Monthly", "combo_ready": 1}),
+	("TVBSTANDARD", "Télé Standard", "tv", 30.00, {"billing_interval": "Monthly", "combo_ready": 1}),
+	("TVBEVO", "Télé Évolution", "tv", 35.00, {"billing_interval": "Monthly", "combo_ready": 1}),
+	# The free base package does not earn a combo discount.
+	("TELE", "Télé (base)", "tv", 0.00, {"billing_interval": "Monthly", "combo_ready": 0}),
+	("TVSPORTS", "Forfait Sports", "tv_addon", 12.00, {"billing_interval": "Monthly"}),
+	("TVFILMS", "Forfait Films et séries", "tv_addon", 15.00, {"billing_interval": "Monthly"}),
+	("TVJEUNESSE", "Forfait Jeunesse", "tv_addon", 5.00, {"billing_interval": "Monthly"}),
+	("TVINTL", "Forfait International", "tv_addon", 25.00, {"billing_interval": "Monthly"}),
+	(
+		"TELEPMENS",
+		"Téléphonie résidentielle",
+		"phone",
+		28.95,
+		{"billing_interval": "Monthly", "combo_ready": 1},
+	),
+	(
+		"SERV911",
+		"Service 911",
+		"fee",
+		0.69,
+		{
+			"billing_interval": "Monthly",
+			"combo_ready": 0,
+			"added_with": "phone",
+			"added_quantity": "per_unit",
+		},
+	),
+	(
+		"ACTTELEP",
+		"Activation téléphonie",
+		"fee",
+		69.95,
+		{"billing_interval": "Once", "added_with": "phone", "added_quantity": "per_order"},
+	),
+	(
+		"INSTFTTH",
+		"Installation FTTH standard",
+		"fee",
+		0.00,
+		{"billing_interval": "Once", "added_with": "internet", "added_quantity": "per_order"},
+	),
+	(
+		"DECODEUR",
+		"Décodeur TV",
+		"equipment",
+		120.00,
+		{
+			"billing_interval": "Once",
+			"added_with": "tv",
+			"added_quantity": "at_least_one",
+			"free_qty": 1,
+			"max_order_qty": 4,
+		},
+	),
+	_discount("RAB2X", "Rabais 2 services", 5.00, "combo", combo_count=2),
+	_discount("RAB3X", "Rabais 3 services", 10.00, "combo", combo_count=3),
+	_discount("RAB4X", "Rabais 4 services", 15.00, "combo", combo_count=4),
+	_discount("RAB_X", "Rabais spécial", 20.00, "special"),
+	_discount("RAB24M", "Rabais engagement 24 mois", 15.00, "commitment", commitment_months=24),
+	_discount("RAB36M", "Rabais engagement 36 mois", 15.00, "commitment", commitment_months=36),
 ]
+
+# Every attribute the catalogue sets, so an Item that lost one (or never had it) gets it back.
+ENGINE_FIELDS = (
+	"service_type",
+	"billing_interval",
+	"combo_ready",
+	"download_mbps",
+	"upload_mbps",
+	"olt_line_profile",
+	"discount_rule",
+	"combo_count",
+	"commitment_months",
+	"added_with",
+	"added_quantity",
+	"free_qty",
+	"max_order_qty",
+)
 
 
 def service_item_group() -> str:
@@ -35,11 +121,24 @@ def service_item_group() -> str:
 	return "Services" if frappe.db.exists("Item Group", "Services") else "All Item Groups"
 
 
+def _attributes(service_type: str, fields: dict) -> dict:
+	values = dict.fromkeys(ENGINE_FIELDS)
+	values.update({"combo_ready": 0, "free_qty": 0, "max_order_qty": 0, "service_type": service_type})
+	values.update(fields)
+	return values
+
+
 def ensure_items() -> None:
-	"""Create the catalogue's Items that the site does not have yet."""
+	"""Create the catalogue's missing Items and bring the engine's attributes of the others up
+	to date. A price already on the site is the business's to change and is left alone."""
 	item_group = service_item_group()
-	for sku, name, service_type, rate, _billing, down, up, profile in CATALOGUE:
+	for sku, name, service_type, rate, fields in CATALOGUE:
+		wanted = _attributes(service_type, fields)
 		if frappe.db.exists("Item", sku):
+			current = frappe.db.get_value("Item", sku, list(ENGINE_FIELDS), as_dict=True)
+			changed = {k: v for k, v in wanted.items() if (current.get(k) or None) != (v or None)}
+			if changed:
+				frappe.db.set_value("Item", sku, changed)
 			continue
 		frappe.get_doc(
 			{
@@ -50,20 +149,20 @@ def ensure_items() -> None:
 				"stock_uom": "Nos",
 				"is_stock_item": 0,
 				"include_item_in_manufacturing": 0,
-				# ERPNext writes a discount's price as a positive list price; the sign lives here.
-				"standard_rate": abs(rate),
-				"service_type": service_type,
-				"combo_ready": 1 if service_type in ("internet", "tv", "phone") else 0,
-				"download_mbps": down,
-				"upload_mbps": up,
-				"olt_line_profile": profile,
+				"standard_rate": rate,
+				**wanted,
 			}
 		).insert(ignore_permissions=True)
 
 
 def rate_of(sku: str) -> float:
-	return next(rate for s, _n, _t, rate, *_ in CATALOGUE if s == sku)
+	"""What a subscription line of ``sku`` charges a month: a discount's is negative."""
+	return next(-rate if t == "discount" else rate for s, _n, t, rate, _f in CATALOGUE if s == sku)
 
 
 def billing_of(sku: str) -> str:
-	return next(billing for s, _n, _t, _r, billing, *_ in CATALOGUE if s == sku)
+	return next(f.get("billing_interval") or "Monthly" for s, _n, _t, _r, f in CATALOGUE if s == sku)
+
+
+def service_type_of(sku: str) -> str:
+	return next(t for s, _n, t, _r, _f in CATALOGUE if s == sku)

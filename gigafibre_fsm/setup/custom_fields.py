@@ -3,7 +3,9 @@ removed on uninstall: this dict is the one place they are defined."""
 
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-SERVICE_TYPES = "\ninternet\ntv\nphone\nfee\ndiscount\nequipment"
+SERVICE_TYPES = "\ninternet\ntv\ntv_addon\nphone\nfee\ndiscount\nequipment"
+# Who carries out an installation task (role names, translated on display).
+TASK_TEAMS = "\nGigafibre Support\nDispatcher\nField Technician"
 
 CUSTOM_FIELDS = {
 	"Customer": [
@@ -234,11 +236,75 @@ CUSTOM_FIELDS = {
 			"insert_after": "olt_line_profile",
 			"depends_on": "eval:doc.service_type=='internet'",
 		},
+		# What the pricing engine reads (orders/pricing.py ITEM_FIELDS).
+		{
+			"fieldname": "billing_interval",
+			"fieldtype": "Select",
+			"label": "Billing Interval",
+			"options": "\nMonthly\nOnce",
+			"insert_after": "olt_service_profile",
+		},
+		{
+			"fieldname": "discount_rule",
+			"fieldtype": "Select",
+			"label": "Discount Rule",
+			"options": "\ncombo\ncommitment\nspecial",
+			"insert_after": "billing_interval",
+			"depends_on": "eval:doc.service_type=='discount'",
+		},
+		{
+			"fieldname": "combo_count",
+			"fieldtype": "Int",
+			"label": "Services for the Combo Discount",
+			"insert_after": "discount_rule",
+			"depends_on": "eval:doc.discount_rule=='combo'",
+		},
+		{
+			"fieldname": "commitment_months",
+			"fieldtype": "Int",
+			"label": "Commitment (Months)",
+			"insert_after": "combo_count",
+			"depends_on": "eval:doc.discount_rule=='commitment'",
+		},
+		{
+			"fieldname": "zone_prices",
+			"fieldtype": "JSON",
+			"label": "Prices by Zone",
+			"description": 'Price in the zones where it differs, e.g. {"Z2": 104.95}',
+			"insert_after": "commitment_months",
+		},
+		{
+			"fieldname": "added_with",
+			"fieldtype": "Select",
+			"label": "Added With",
+			"options": "\ninternet\ntv\nphone",
+			"insert_after": "zone_prices",
+		},
+		{
+			"fieldname": "added_quantity",
+			"fieldtype": "Select",
+			"label": "Quantity Added",
+			"options": "\nper_unit\nper_order\nat_least_one",
+			"insert_after": "added_with",
+			"depends_on": "added_with",
+		},
+		{
+			"fieldname": "free_qty",
+			"fieldtype": "Int",
+			"label": "Units Offered Free",
+			"insert_after": "added_quantity",
+		},
+		{
+			"fieldname": "max_order_qty",
+			"fieldtype": "Int",
+			"label": "Most Units per Order",
+			"insert_after": "free_qty",
+		},
 		{
 			"fieldname": "legacy_product_id",
 			"fieldtype": "Data",
 			"label": "Legacy Product ID",
-			"insert_after": "olt_service_profile",
+			"insert_after": "max_order_qty",
 			"unique": 1,
 			"read_only": 1,
 			"no_copy": 1,
@@ -274,6 +340,16 @@ CUSTOM_FIELDS = {
 			"options": "Service Location",
 			"insert_after": "customer",
 			"search_index": 1,
+		},
+	],
+	"Task": [
+		{
+			"fieldname": "team",
+			"fieldtype": "Select",
+			"label": "Team",
+			"options": TASK_TEAMS,
+			"insert_after": "project",
+			"in_standard_filter": 1,
 		},
 	],
 	"Quotation": [
