@@ -131,6 +131,18 @@ APP_DOCTYPES: dict[str, dict[str, frozenset[str]]] = {
 		SALES: READ,
 		DISPATCHER: READ,
 	},
+	# Orders from the website and the agents' "Nouvelle installation", and their messages.
+	"Web Order": {
+		SYSTEM_MANAGER: ALL,
+		SALES: READ,
+		SUPPORT: READ | EXPORT,
+		DISPATCHER: READ,
+	},
+	"Order Notification": {
+		SYSTEM_MANAGER: ALL,
+		SUPPORT: READ,
+		SALES: READ,
+	},
 	"Gigafibre Settings": {
 		SYSTEM_MANAGER: frozenset({"read", "write", "print"}),
 	},

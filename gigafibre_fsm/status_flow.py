@@ -133,6 +133,8 @@ FLOWS: dict[str, Flow] = {
 		{"Available": "green", "Reserved": "orange", "Occupied": "blue", "Not Installed": "gray"},
 		derived=True,
 	),
+	# Set by the sending job (orders/tasks.py): queued until sent, failed after the last retry.
+	"Order Notification": _flow({"Queued": "orange", "Sent": "green", "Failed": "red"}, derived=True),
 	"OLT": _flow(
 		{"Active": "green", "Inactive": "gray"},
 		{"Active": {"Inactive"}, "Inactive": {"Active"}},
