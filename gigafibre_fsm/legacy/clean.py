@@ -7,12 +7,17 @@ Every parser follows one convention so the importer can log instead of guessing:
 - an :class:`Invalid` when a value is present but unusable (an unknown status code, a
   timestamp in 1969, text that is not a number). ``str(invalid)`` is the log message.
 
+Addresses are taken apart by the app's one splitter, ``network.address.split_address``; a
+drop's status is the one rule of ``network.fibre_port`` over its installed serial, so neither
+is written here.
+
 Text repair uses ``ftfy`` (the maintained mojibake fixer) plus a narrow fallback for the
 short all-mojibake strings ftfy leaves alone. PHP arrays are decoded with ``phpserialize``;
 only data it rightly refuses (wrong string lengths, truncation) goes through the tolerant
 reader here, which returns what it can and says what it could not.
 """
 
+import ipaddress
 import math
 import re
 import unicodedata
@@ -26,7 +31,7 @@ from zoneinfo import ZoneInfo
 import ftfy
 import phpserialize
 
-from gigafibre_fsm.network.address import normalize_postal_code
+from gigafibre_fsm.network.address import AddressParts, normalize_postal_code, split_address
 
 MONTREAL = ZoneInfo("America/Montreal")
 
@@ -437,67 +442,38 @@ def language(value: Any) -> str | Invalid:
 	return _by_word(value, LANGUAGE, "language")
 
 
-def fibre_drop_status(sn: str | None, not_installed: Any = 0) -> str:
-	"""fibre.sn and boitier_pas_install → Available / Reserved / Occupied / Not installed."""
-	if _as_integer(not_installed):
-		return "Not installed"
-	serial = (sn or "").strip()
-	if not serial:
-		return "Available"
-	return "Reserved" if serial.upper().startswith("RESERVED") else "Occupied"
-
-
 # ---------------------------------------------------------------------------------------
 # Addresses
 
 
-class CivicAddress(NamedTuple):
-	civic_number: str | None
-	civic_suffix: str | None
-	apartment: str | None
-	street: str | None
+def clean_address(address1: str | bytes | None, address2: str | bytes | None = None) -> AddressParts:
+	"""Repaired address lines taken apart by the app's one splitter (``network.address.split_address``)."""
+	return split_address(clean_text(address1), clean_text(address2))
 
 
-_UNIT_WORD = r"(?:app(?:artement)?|appt|apt|unit[ée]?|suite|local|bureau|logement|log|porte|#|no)"
-_LEADING_UNIT = re.compile(
-	rf"^{_UNIT_WORD}\.?\s*#?\s*(?P<apt>[0-9]+[A-Za-z]?|[A-Za-z])\b[\s,\-]*(?P<rest>.+)$", re.I
-)
-_TRAILING_UNIT = re.compile(rf"[\s,]+{_UNIT_WORD}\.?\s*#?\s*(?P<apt>[0-9A-Za-z][0-9A-Za-z\-]*)$", re.I)
-# "[apt-]civic[suffix][,] street": Canada Post writes the apartment before the civic number.
-_CIVIC_LINE = re.compile(
-	r"^(?:(?P<apt>\d+[A-Za-z]?)\s*-\s*(?=\d))?(?P<civic>\d+)"
-	r"(?:\s*-?\s*(?P<suffix>[A-Za-z]|1/2|½)(?![\w']))?[\s,]+(?P<street>.+)$"
-)
-_BARE_UNIT = re.compile(rf"^(?:{_UNIT_WORD}\.?\s*#?\s*)?(?P<apt>[0-9]+[A-Za-z]?|[A-Za-z])$", re.I)
+_PROVINCES = {"qc": "QC", "quebec": "QC", "pq": "QC", "p.q.": "QC", "on": "ON", "ontario": "ON"}
 
 
-def split_address(address1: str | None, address2: str | None = None) -> CivicAddress:
-	"""``"12-125A, rue Principale"`` → civic 125, suffix A, apartment 12, street "rue Principale".
+def clean_province(value: str | bytes | None) -> str | Invalid:
+	"""``"Qc"``, ``"Québec"``, ``"PQ"`` → ``"QC"``; empty → ``"QC"`` (every premises served is in Québec)."""
+	text = _fold(value) if value is not None else ""
+	if not text:
+		return "QC"
+	return _PROVINCES.get(text) or Invalid("province", value, "unknown province")
 
-	Understands "125 rue X", "12-125 rue X", "125A, ch. X", "app 3 125 rue X",
-	"125 rue X app. 3" and takes the apartment from ``address2`` ("app 3", "#3", "3B") when
-	the first line has none. A line without a leading number (``"route 117"``) is all street.
-	"""
-	text = " ".join((address1 or "").split()).strip(" ,")
-	apartment = None
-	match = _LEADING_UNIT.match(text)
-	if match and re.match(r"\d", match["rest"]):
-		apartment, text = match["apt"], match["rest"]
-	else:
-		match = _TRAILING_UNIT.search(text)
-		if match and match.start() > 0:
-			apartment, text = match["apt"], text[: match.start()].strip(" ,")
-	civic = suffix = None
-	street = text or None
-	match = _CIVIC_LINE.match(text)
-	if match:
-		civic, street = match["civic"], match["street"].strip(" ,-") or None
-		suffix = match["suffix"].upper() if match["suffix"] else None
-		apartment = apartment or match["apt"]
-	if apartment is None and address2:
-		unit = _BARE_UNIT.match(" ".join(address2.split()).strip(" ,"))
-		apartment = unit["apt"] if unit else None
-	return CivicAddress(civic, suffix, apartment.upper() if apartment else None, street)
+
+def clean_ip(value: str | bytes | None) -> str | Invalid | None:
+	"""An IPv4 or IPv6 address in its canonical form; empty → None; ``0.0.0.0`` or a fragment → Invalid."""
+	text = clean_text(value)
+	if text is None:
+		return None
+	try:
+		address = ipaddress.ip_address(text)
+	except ValueError:
+		return Invalid("IP address", value, "not an IP address")
+	if address.is_unspecified:
+		return Invalid("IP address", value, "the unspecified address is not an assignment")
+	return str(address)
 
 
 # Letters typed for digits in the digit positions of a postal code ("J0K 1AO").

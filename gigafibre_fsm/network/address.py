@@ -9,6 +9,7 @@ is derived from them, identically whoever saves it.
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 # Canadian postal codes never use D, F, I, O, Q or U; W and Z never start one.
 _POSTAL = re.compile(r"([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])(\d[ABCEGHJ-NPRSTV-Z]\d)")
@@ -73,23 +74,57 @@ def parse_port_number(value) -> int | None:
 	return number
 
 
-# "125", "125A", "125 A", "125-A", "125½": a civic number and its optional suffix.
-_CIVIC = re.compile(r"^\s*(\d+)\s*(?:-?\s*([A-Za-z]|½|1/2)(?![A-Za-z]))?[\s,]+(.+?)\s*$")
+class AddressParts(NamedTuple):
+	"""A one-line address taken apart: the parts a location and a 911 registration keep."""
+
+	civic_number: str | None
+	civic_suffix: str | None
+	apartment: str | None
+	street: str | None
 
 
-def split_street_address(line: str | None) -> tuple[str | None, str | None, str | None]:
-	"""``"125A Rue Principale"`` → ``("125", "A", "Rue Principale")``.
+_UNIT_WORD = r"(?:app(?:artement)?|appt|apt|unit[ée]?|suite|local|bureau|logement|log|porte|#|no)"
+_LEADING_UNIT = re.compile(
+	rf"^{_UNIT_WORD}\.?\s*#?\s*(?P<apt>[0-9]+[A-Za-z]?|[A-Za-z])\b[\s,\-]*(?P<rest>.+)$", re.I
+)
+_TRAILING_UNIT = re.compile(rf"[\s,]+{_UNIT_WORD}\.?\s*#?\s*(?P<apt>[0-9A-Za-z][0-9A-Za-z\-]*)$", re.I)
+# "[apt-]civic[suffix][,] street": Canada Post writes the apartment before the civic number.
+_CIVIC_LINE = re.compile(
+	r"^(?:(?P<apt>\d+[A-Za-z]?)\s*-\s*(?=\d))?(?P<civic>\d+)"
+	r"(?:\s*-?\s*(?P<suffix>[A-Za-z]|1/2|½)(?![\w']))?[\s,]+(?P<street>.+)$"
+)
+_BARE_UNIT = re.compile(rf"^(?:{_UNIT_WORD}\.?\s*#?\s*)?(?P<apt>[0-9]+[A-Za-z]?|[A-Za-z])$", re.I)
 
-	A line with no leading civic number keeps everything in the street.
+
+def split_address(address1: str | None, address2: str | None = None) -> AddressParts:
+	"""``"12-125A, rue Principale"`` → civic 125, suffix A, apartment 12, street "rue Principale".
+
+	The one splitter of the app (the legacy import, the patch that split older locations).
+	Understands "125 rue X", "125A rue X", "125-B rue X", "12-125 rue X", "125A, ch. X",
+	"app 3 125 rue X", "125 rue X app. 3" and takes the apartment from ``address2`` ("app 3",
+	"#3", "3B") when the first line has none. A line without a leading number ("route 117")
+	is all street.
 	"""
-	text = (line or "").strip()
-	if not text:
-		return None, None, None
-	match = _CIVIC.match(text)
-	if not match:
-		return None, None, text
-	suffix = match[2]
-	return match[1], suffix.upper() if suffix else None, match[3]
+	text = " ".join((address1 or "").split()).strip(" ,")
+	apartment = None
+	match = _LEADING_UNIT.match(text)
+	if match and re.match(r"\d", match["rest"]):
+		apartment, text = match["apt"], match["rest"]
+	else:
+		match = _TRAILING_UNIT.search(text)
+		if match and match.start() > 0:
+			apartment, text = match["apt"], text[: match.start()].strip(" ,")
+	civic = suffix = None
+	street = text or None
+	match = _CIVIC_LINE.match(text)
+	if match:
+		civic, street = match["civic"], match["street"].strip(" ,-") or None
+		suffix = match["suffix"].upper() if match["suffix"] else None
+		apartment = apartment or match["apt"]
+	if apartment is None and address2:
+		unit = _BARE_UNIT.match(" ".join(address2.split()).strip(" ,"))
+		apartment = unit["apt"] if unit else None
+	return AddressParts(civic, suffix, apartment.upper() if apartment else None, street)
 
 
 def street_line(civic_number: str | None, civic_suffix: str | None, street: str | None) -> str:

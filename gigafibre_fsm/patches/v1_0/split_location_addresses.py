@@ -2,7 +2,7 @@
 
 import frappe
 
-from gigafibre_fsm.network.address import location_title, split_street_address, street_line
+from gigafibre_fsm.network.address import location_title, split_address, street_line
 
 
 def execute():
@@ -11,17 +11,20 @@ def execute():
 		as_dict=True,
 	)
 	for row in rows:
-		civic, suffix, street = split_street_address(row.address_line)
+		parts = split_address(row.address_line)
+		street = parts.street or row.address_line
+		apartment = row.apartment or parts.apartment
 		frappe.db.set_value(
 			"Service Location",
 			row.name,
 			{
-				"civic_number": civic,
-				"civic_suffix": suffix,
-				"street": street or row.address_line,
-				"address_line": street_line(civic, suffix, street or row.address_line),
+				"civic_number": parts.civic_number,
+				"civic_suffix": parts.civic_suffix,
+				"street": street,
+				"apartment": apartment,
+				"address_line": street_line(parts.civic_number, parts.civic_suffix, street),
 				"location_title": location_title(
-					civic, suffix, street or row.address_line, row.apartment, row.city
+					parts.civic_number, parts.civic_suffix, street, apartment, row.city
 				),
 			},
 			update_modified=False,

@@ -1,12 +1,13 @@
 import pytest
 
 from gigafibre_fsm.network.address import (
+	AddressParts,
 	format_coordinate,
 	location_title,
 	normalize_postal_code,
 	parse_coordinate,
 	parse_port_number,
-	split_street_address,
+	split_address,
 	street_line,
 )
 
@@ -56,17 +57,60 @@ def test_bad_port_numbers_are_refused(raw):
 @pytest.mark.parametrize(
 	"line, parts",
 	[
-		("125 Rue Principale", ("125", None, "Rue Principale")),
-		("125A Rue Principale", ("125", "A", "Rue Principale")),
-		("125 a, chemin du Lac", ("125", "A", "chemin du Lac")),
-		("125-B Rang 10", ("125", "B", "Rang 10")),
-		("12 Avenue des Érables", ("12", None, "Avenue des Érables")),
-		("Rang 10", (None, None, "Rang 10")),
-		("", (None, None, None)),
+		("125 Rue Principale", ("125", None, None, "Rue Principale")),
+		("125A Rue Principale", ("125", "A", None, "Rue Principale")),
+		("125 a, chemin du Lac", ("125", "A", None, "chemin du Lac")),
+		("125-B Rang 10", ("125", "B", None, "Rang 10")),
+		("12 Avenue des Érables", ("12", None, None, "Avenue des Érables")),
+		("Rang 10", (None, None, None, "Rang 10")),
+		("", (None, None, None, None)),
 	],
 )
 def test_split_street_address(line, parts):
-	assert split_street_address(line) == parts
+	assert split_address(line) == AddressParts(*parts)
+
+
+@pytest.mark.parametrize(
+	("line", "expected"),
+	[
+		("125 rue Principale", ("125", None, None, "rue Principale")),
+		("12-125 Rue Principale", ("125", None, "12", "Rue Principale")),
+		("12 - 125 Rue Principale", ("125", None, "12", "Rue Principale")),
+		("125A, ch. du Lac", ("125", "A", None, "ch. du Lac")),
+		("125 a rue des Érables", ("125", "A", None, "rue des Érables")),
+		("125-B, rang Sainte-Anne", ("125", "B", None, "rang Sainte-Anne")),
+		("125 1/2 rue X", ("125", "1/2", None, "rue X")),
+		("app 3 125 rue X", ("125", None, "3", "rue X")),
+		("App. 3, 125 rue X", ("125", None, "3", "rue X")),
+		("appartement 12B 125 rue X", ("125", None, "12B", "rue X")),
+		("#4-125 rue X", ("125", None, "4", "rue X")),
+		("125 rue X app. 3", ("125", None, "3", "rue X")),
+		("125 rue X, apt 3", ("125", None, "3", "rue X")),
+		("125 rue X #3", ("125", None, "3", "rue X")),
+		("3b-125 rue X", ("125", None, "3B", "rue X")),
+		("125 Avenue des Pins", ("125", None, None, "Avenue des Pins")),
+		("125 l'Église", ("125", None, None, "l'Église")),
+		("1234, 5e Rang", ("1234", None, None, "5e Rang")),
+		("  125   rue   Principale , ", ("125", None, None, "rue Principale")),
+		("route 117", (None, None, None, "route 117")),
+		("", (None, None, None, None)),
+		(None, (None, None, None, None)),
+	],
+)
+def test_split_address(line, expected):
+	assert split_address(line) == AddressParts(*expected)
+
+
+@pytest.mark.parametrize(
+	("address2", "apartment"),
+	[("app 3", "3"), ("#3", "3"), ("3b", "3B"), ("Appartement 12", "12"), ("Chalet", None), (None, None)],
+)
+def test_apartment_from_second_line(address2, apartment):
+	assert split_address("125 rue X", address2).apartment == apartment
+
+
+def test_first_line_apartment_wins():
+	assert split_address("12-125 rue X", "app 3").apartment == "12"
 
 
 def test_derived_lines():

@@ -8,20 +8,21 @@ import pytest
 
 from gigafibre_fsm.legacy import clean
 from gigafibre_fsm.legacy.clean import (
-	CivicAddress,
 	Invalid,
 	account_status,
 	arrangement_method,
 	arrangement_status,
 	billing_interval,
+	clean_address,
 	clean_email,
+	clean_ip,
 	clean_postal_code,
+	clean_province,
 	clean_text,
 	customer_group,
 	decode_php_lines,
 	device_category,
 	device_status,
-	fibre_drop_status,
 	language,
 	mysql_latin1_decode,
 	mysql_latin1_encode,
@@ -29,13 +30,13 @@ from gigafibre_fsm.legacy.clean import (
 	repair_text,
 	restore_lossy,
 	service_status,
-	split_address,
 	text_is_lossy,
 	to_decimal,
 	to_money,
 	unix_to_date,
 	unix_to_datetime,
 )
+from gigafibre_fsm.network.address import AddressParts
 
 
 def utc(*args) -> int:
@@ -404,66 +405,45 @@ def test_unknown_codes_are_invalid_with_a_message(func, code):
 	assert repr(code) in str(result)
 
 
-@pytest.mark.parametrize(
-	("sn", "flag", "expected"),
-	[
-		(None, 0, "Available"),
-		("", 0, "Available"),
-		("  ", None, "Available"),
-		("RESERVED-4512", 0, "Reserved"),
-		("reserved-x", 0, "Reserved"),
-		("RCMG1A2B3C4D", 0, "Occupied"),
-		("RCMG1A2B3C4D", 1, "Not installed"),
-	],
-)
-def test_fibre_drop_status(sn, flag, expected):
-	assert fibre_drop_status(sn, flag) == expected
-
-
 # ------------------------------------------------------------------------- addresses
 
 
+def test_address_lines_are_repaired_then_split():
+	parts = clean_address("12-125 ch. du Lac-Ã\x80-l'Eau", None)
+	assert parts == AddressParts("125", None, "12", "ch. du Lac-À-l'Eau")
+	assert clean_address("125 rue X", "app 3").apartment == "3"
+	assert clean_address(None) == AddressParts(None, None, None, None)
+
+
 @pytest.mark.parametrize(
-	("line", "expected"),
+	("value", "expected"),
+	[("QC", "QC"), ("Qc", "QC"), ("Québec", "QC"), ("PQ", "QC"), ("", "QC"), (None, "QC")],
+)
+def test_provinces(value, expected):
+	assert clean_province(value) == expected
+
+
+def test_unknown_province_is_invalid():
+	assert isinstance(clean_province("Nunavut"), Invalid)
+
+
+@pytest.mark.parametrize(
+	("value", "expected"),
 	[
-		("125 rue Principale", ("125", None, None, "rue Principale")),
-		("12-125 Rue Principale", ("125", None, "12", "Rue Principale")),
-		("12 - 125 Rue Principale", ("125", None, "12", "Rue Principale")),
-		("125A, ch. du Lac", ("125", "A", None, "ch. du Lac")),
-		("125 a rue des Érables", ("125", "A", None, "rue des Érables")),
-		("125-B, rang Sainte-Anne", ("125", "B", None, "rang Sainte-Anne")),
-		("125 1/2 rue X", ("125", "1/2", None, "rue X")),
-		("app 3 125 rue X", ("125", None, "3", "rue X")),
-		("App. 3, 125 rue X", ("125", None, "3", "rue X")),
-		("appartement 12B 125 rue X", ("125", None, "12B", "rue X")),
-		("#4-125 rue X", ("125", None, "4", "rue X")),
-		("125 rue X app. 3", ("125", None, "3", "rue X")),
-		("125 rue X, apt 3", ("125", None, "3", "rue X")),
-		("125 rue X #3", ("125", None, "3", "rue X")),
-		("3b-125 rue X", ("125", None, "3B", "rue X")),
-		("125 Avenue des Pins", ("125", None, None, "Avenue des Pins")),
-		("125 l'Église", ("125", None, None, "l'Église")),
-		("1234, 5e Rang", ("1234", None, None, "5e Rang")),
-		("  125   rue   Principale , ", ("125", None, None, "rue Principale")),
-		("route 117", (None, None, None, "route 117")),
-		("", (None, None, None, None)),
-		(None, (None, None, None, None)),
+		("100.64.1.5", "100.64.1.5"),
+		(" 142.169.3.4 ", "142.169.3.4"),
+		("2607:FA48:6d20::1", "2607:fa48:6d20::1"),
+		("", None),
+		(None, None),
 	],
 )
-def test_split_address(line, expected):
-	assert split_address(line) == CivicAddress(*expected)
+def test_ip_addresses(value, expected):
+	assert clean_ip(value) == expected
 
 
-@pytest.mark.parametrize(
-	("address2", "apartment"),
-	[("app 3", "3"), ("#3", "3"), ("3b", "3B"), ("Appartement 12", "12"), ("Chalet", None), (None, None)],
-)
-def test_apartment_from_second_line(address2, apartment):
-	assert split_address("125 rue X", address2).apartment == apartment
-
-
-def test_first_line_apartment_wins():
-	assert split_address("12-125 rue X", "app 3").apartment == "12"
+@pytest.mark.parametrize("value", ["100.64.1", "0.0.0.0", "abc", "300.1.1.1"])
+def test_bad_ip_addresses_are_invalid(value):
+	assert isinstance(clean_ip(value), Invalid)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from gigafibre_fsm.legacy.clean import (
 	decode_php_lines,
 	mysql_latin1_encode,
 	repair_text,
-	split_address,
 	text_is_lossy,
 	to_money,
 )
@@ -31,7 +30,7 @@ from gigafibre_fsm.legacy.generator import (
 	schema_statements,
 	summarize,
 )
-from gigafibre_fsm.network.address import normalize_postal_code
+from gigafibre_fsm.network.address import normalize_postal_code, split_address
 from gigafibre_fsm.service.identifiers import normalize_mac
 from gigafibre_fsm.voip.did import normalize_did
 
