@@ -138,11 +138,19 @@ def check_status_transition(doc) -> None:
 		)
 
 
-def check_location_belongs_to_customer(doc) -> None:
-	"""A record tied to a service location must be for the customer of that location."""
+# "Not given": a caller that already knows the answer (the legacy import's index) passes it.
+UNKNOWN = object()
+
+
+def check_location_belongs_to_customer(doc, owner=UNKNOWN) -> None:
+	"""A record tied to a service location must be for the customer of that location.
+
+	``owner``: the location's customer when the caller already knows it (the bulk import).
+	"""
 	if not (doc.get("service_location") and doc.get("customer")):
 		return
-	owner = frappe.db.get_value("Service Location", doc.service_location, "customer")
+	if owner is UNKNOWN:
+		owner = frappe.db.get_value("Service Location", doc.service_location, "customer")
 	if owner and owner != doc.customer:
 		frappe.throw(
 			_("Service Location {0} belongs to customer {1}, not {2}").format(

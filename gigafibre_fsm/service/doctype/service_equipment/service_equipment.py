@@ -50,14 +50,18 @@ class ServiceEquipment(Document):
 				)
 			self.set(fieldname, serial)
 
-	def check_identifiers_unique(self):
+	def check_identifiers_unique(self, find_other=None):
+		"""``find_other(fieldname, value)``: another equipment's name, when the caller holds an index."""
 		for fieldname in UNIQUE_IDENTIFIERS:
 			value = self.get(fieldname)
 			if not value:
 				continue
-			other = frappe.db.get_value(
-				"Service Equipment", {fieldname: value, "name": ("!=", self.name or "")}, "name"
-			)
+			if find_other:
+				other = find_other(fieldname, value)
+			else:
+				other = frappe.db.get_value(
+					"Service Equipment", {fieldname: value, "name": ("!=", self.name or "")}, "name"
+				)
 			if other:
 				self.throw_duplicate(fieldname, other)
 
