@@ -143,6 +143,10 @@ APP_DOCTYPES: dict[str, dict[str, frozenset[str]]] = {
 		SUPPORT: READ,
 		SALES: READ,
 	},
+	# The legacy import's runs, rejects and ledger: written by the import, read by the office.
+	"Legacy Import Run": {SYSTEM_MANAGER: ALL, SUPPORT: READ | EXPORT},
+	"Legacy Import Log": {SYSTEM_MANAGER: ALL, SUPPORT: READ | EXPORT},
+	"Legacy Record": {SYSTEM_MANAGER: ALL, SUPPORT: READ | EXPORT},
 	"Gigafibre Settings": {
 		SYSTEM_MANAGER: frozenset({"read", "write", "print"}),
 	},
