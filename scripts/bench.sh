@@ -568,7 +568,7 @@ upgrade_layer() {
 	say "Installing the app as of $UPGRADE_FROM ($commit) into the bench"
 	install_code "$old_code"
 	step "Installing $APP as of $UPGRADE_FROM on $UPGRADE_SITE (bench install-app)" \
-		"the app at $UPGRADE_FROM does not install on this bench: choose another UPGRADE_FROM" \
+		"the app at $UPGRADE_FROM does not install on $UPGRADE_SITE: drop the site (bench drop-site $UPGRADE_SITE --force --no-backup) so that the next run makes it again, or choose another UPGRADE_FROM" \
 		bench_ --site "$UPGRADE_SITE" install-app "$APP"
 	step "Loading the demo data of $UPGRADE_FROM into $UPGRADE_SITE" \
 		"the demo of $UPGRADE_FROM fails on this bench: choose another UPGRADE_FROM" \

@@ -13,7 +13,8 @@
 # 8010 by default), which must be free; this machine's own services are never touched.
 #
 # Settings (environment):
-#   REPO                  repository to clone (default the one holding this script; its HEAD)
+#   REPO, REF             repository to clone (default the one holding this script) and the
+#                         commit to check out (default its HEAD)
 #   FRAPPE_REPO, ERPNEXT_REPO      URLs or local paths (a local folder is bind-mounted read-only
 #                         into the chroot), FRAPPE_BRANCH, ERPNEXT_BRANCH: passed to bench.sh
 #   DB_PORT, REDIS_PORT, PORT      ports inside the chroot (default 3307, 6380, 8010)
@@ -31,6 +32,7 @@ set -euo pipefail
 SCRIPT_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT=${1:-/var/tmp/gigafibre-fresh}
 REPO=${REPO:-$SCRIPT_REPO}
+REF=${REF:-HEAD}
 FRAPPE_REPO=${FRAPPE_REPO:-https://github.com/frappe/frappe}
 ERPNEXT_REPO=${ERPNEXT_REPO:-https://github.com/frappe/erpnext}
 FRAPPE_BRANCH=${FRAPPE_BRANCH:-version-15}
@@ -249,6 +251,9 @@ ERPNEXT_IN_ROOT=$(mirror_in_root "$ERPNEXT_REPO" erpnext)
 say "Cloning $REPO into the chroot ($CHECKOUT_IN_ROOT)"
 rm -rf --one-file-system "${ROOT:?}$CHECKOUT_IN_ROOT"
 git clone --quiet --no-hardlinks "$REPO" "$ROOT$CHECKOUT_IN_ROOT"
+if [ "$REF" != HEAD ]; then
+	git -C "$ROOT$CHECKOUT_IN_ROOT" checkout --quiet "$REF" || die "REF=$REF is not in $REPO"
+fi
 CLONED=$(git -C "$ROOT$CHECKOUT_IN_ROOT" log -1 --format='%h %s')
 printf 'cloned %s\n' "$CLONED"
 
