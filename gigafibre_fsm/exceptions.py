@@ -69,3 +69,32 @@ class PaymentDetailsError(frappe.ValidationError):
 
 class InvalidIPAddressError(frappe.ValidationError):
 	pass
+
+
+class InvalidOrderError(frappe.ValidationError):
+	"""An order, quote or lead request the website or an agent sent that cannot be accepted;
+	the message names the field."""
+
+
+class OrderConflictError(frappe.ValidationError):
+	"""The fibre port was taken meanwhile, or an idempotency key was reused for another request."""
+
+	http_status_code = 409
+
+
+class RequestTooLargeError(frappe.ValidationError):
+	http_status_code = 413
+
+
+class PaymentSetupError(frappe.ValidationError):
+	"""A card setup (Stripe SetupIntent) that did not succeed or is not this customer's."""
+
+
+class ProviderUnavailableError(frappe.ValidationError):
+	"""Stripe, Twilio or Mailjet did not answer, or is not configured: nothing was written."""
+
+	http_status_code = 503
+
+
+class AddressNotFoundError(frappe.DoesNotExistError):
+	pass

@@ -26,6 +26,13 @@ before_uninstall = "gigafibre_fsm.setup.install.before_uninstall"
 # -----
 before_tests = "gigafibre_fsm.tests.utils.before_tests"
 
+# Scheduled work
+# --------------
+scheduler_events = {
+	# Order messages that failed (or whose job was lost) are tried again when due.
+	"cron": {"*/2 * * * *": ["gigafibre_fsm.orders.tasks.retry_notifications"]},
+}
+
 # Desk
 # ----
 app_include_js = "/assets/gigafibre_fsm/js/gigafibre.js"

@@ -14,6 +14,7 @@ from gigafibre_fsm.setup import custom_fields
 
 # Issue types of the service desk (ERPNext's Issue already links an Issue Type and a Project).
 ISSUE_TYPES = ("Installation", "Support", "Réparation")
+DISPATCH_TAGS = ("Fibre", "Installation", "TV", "Téléphonie")
 
 # What install created, as a site default: {"roles": [...], "issue_types": [...], "untouched_perms": [...]}.
 INSTALL_RECORD_KEY = "gigafibre_fsm_install_record"
@@ -26,6 +27,7 @@ def before_install():
 def after_install():
 	custom_fields.create()
 	create_issue_types()
+	create_dispatch_tags()
 	grant_standard_doctype_access()
 
 
@@ -36,6 +38,7 @@ def after_migrate():
 	create_roles()
 	custom_fields.create()
 	create_issue_types()
+	create_dispatch_tags()
 	grant_standard_doctype_access()
 
 
@@ -84,6 +87,13 @@ def create_issue_types():
 			created.append(issue_type)
 	if created:
 		_remember("issue_types", created)
+
+
+def create_dispatch_tags():
+	"""The skills an installation job asks for (orders/pipeline.py); removed with their doctype."""
+	for tag in DISPATCH_TAGS:
+		if not frappe.db.exists("Dispatch Tag", tag):
+			frappe.get_doc({"doctype": "Dispatch Tag", "tag_name": tag}).insert(ignore_permissions=True)
 
 
 def delete_issue_types():

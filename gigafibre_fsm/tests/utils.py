@@ -158,3 +158,69 @@ def make_dispatch_job(
 			**kw,
 		}
 	).insert(ignore_permissions=True)
+
+
+def make_civic_address(drop: str | None = None, index: bool = False, **kw) -> "frappe.Document":
+	"""An Adresses Québec address, linked to ``drop`` when given (the fibre reaches it).
+
+	Put into the search index only with ``index`` (the order tests read addresses by id)."""
+	rqa_id = kw.pop("rqa_id", None) or f"T{frappe.generate_hash(length=10)}"
+	doc = frappe.get_doc(
+		{
+			"doctype": "Civic Address",
+			"rqa_id": rqa_id,
+			"civic_number": kw.pop("civic_number", str(int(frappe.generate_hash(length=3), 16) % 900 + 10)),
+			"street_generic": "Rue",
+			"street_specific": "Principale",
+			"municipality": "Saint-Adrien",
+			"municipality_code": "40017",
+			"postal_code": "J0A 1C0",
+			"latitude": "45.62",
+			"longitude": "-71.97",
+			"fibre_drop": drop,
+			"match_status": "Confirmed" if drop else "Unmatched",
+			**kw,
+		}
+	)
+	if index:
+		return doc.insert(ignore_permissions=True)
+	# The controller's checks and display forms, without the search index's on_update.
+	doc.name = rqa_id
+	doc.run_method("validate")
+	doc.db_insert()
+	return doc
+
+
+def next_weekdays(count: int = 3, start: int = 2) -> list[str]:
+	"""ISO dates of the next ``count`` weekdays, from ``start`` days ahead."""
+	days, day = [], add_days(nowdate(), start)
+	while len(days) < count:
+		if frappe.utils.getdate(day).weekday() < 5:
+			days.append(str(day))
+		day = add_days(day, 1)
+	return days
+
+
+def order_body(address_id: str, **kw) -> dict:
+	"""A triple-play checkout request for ``address_id`` (website shape, API.md)."""
+	body = {
+		"idempotency_key": kw.pop("idempotency_key", None) or frappe.generate_hash(length=24),
+		"address_id": address_id,
+		"customer": {
+			"first_name": "Marie-Ève",
+			"last_name": kw.pop("last_name", "Tremblay"),
+			"email": kw.pop("email", "marie-eve.tremblay@example.com"),
+			"phone": "819-555-0123",
+			"language": "fr",
+		},
+		"items": [
+			{"sku": "FTTH500I", "qty": 1},
+			{"sku": "TVBSTANDARD", "qty": 1},
+			{"sku": "TELEPMENS", "qty": 1},
+		],
+		"commitment_months": 24,
+		"preferred_dates": next_weekdays(3),
+		"contact_me": False,
+	}
+	body.update(kw)
+	return body

@@ -1,0 +1,1 @@
+"""HTTP endpoints, grouped by who calls them: website.py (guests), desk.py (agents)."""

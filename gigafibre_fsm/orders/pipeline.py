@@ -1,0 +1,718 @@
+"""The order pipeline: from a checked request to the whole customer graph, in one transaction.
+
+    answer = place_order(request, source="Website")
+
+Everything that can be refused is refused before the first write (`prepare`): the address
+and its drop, the basket (pricing engine), the card setup. Then, in the request's one
+database transaction (this module never commits; Frappe commits when the request ends and
+rolls back on any exception):
+
+1. the Web Order, named by the idempotency key — first, so a replay of the same key waits
+   on the primary key and then answers with the first order;
+2. the fibre drop's row, locked FOR UPDATE and checked free again — of two buyers of one
+   port, the second waits here and gets a 409 (the Service Location's unique key
+   ``active_fibre_drop`` refuses it too, should anything get past the lock);
+3. then each step of `STEPS`: the customer (contact, address), the service location (which
+   reserves the drop's port), the subscriptions, the equipment placeholders, the payment
+   method, the installation project and its tasks, the dispatch job and the notifications
+   to send.
+
+Messages and the ops-desk event are sent by orders/tasks.py after the commit.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import frappe
+from frappe import _
+from frappe.utils import getdate
+
+from gigafibre_fsm.exceptions import (
+	AddressNotFoundError,
+	OrderConflictError,
+	PaymentSetupError,
+	PortUnavailableError,
+)
+from gigafibre_fsm.network.fibre_port import format_port, is_free
+from gigafibre_fsm.orders import pricing, tasks
+from gigafibre_fsm.orders.order_input import CheckoutRequest, random_password, wifi_ssid
+
+ITEM_FILTERS = {"service_type": ["is", "set"], "disabled": 0}
+FIBRE_KINDS = (pricing.INTERNET, pricing.TV, pricing.TV_ADDON)
+SUPPORT, DISPATCH, TECH = "Gigafibre Support", "Dispatcher", "Field Technician"
+
+
+def today() -> datetime.date:
+	"""Today, or the date a test chose (``frappe.flags.current_date``)."""
+	return getdate(frappe.flags.current_date or None)
+
+
+def load_catalogue() -> dict[str, pricing.CatalogueItem]:
+	fields = [*pricing.ITEM_FIELDS, "olt_service_profile"]
+	rows = frappe.get_all("Item", fields=fields, filters=ITEM_FILTERS)
+	return pricing.catalogue_from_items(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Reads before the transaction
+
+
+@dataclass
+class Site:
+	"""The civic address ordered at and its fibre drop (None where there is no fibre)."""
+
+	address: dict
+	drop: dict | None
+
+	@property
+	def max_speed(self) -> int | None:
+		return (self.drop.max_speed_mbps or None) if self.drop else None
+
+	@property
+	def zone(self) -> str | None:
+		return (self.drop.zone_tarifaire or None) if self.drop else None
+
+	@property
+	def coverage(self) -> str:
+		if not self.drop:
+			return "not_covered"
+		return "available" if is_free(self.drop.installed_serial) else "taken"
+
+
+ADDRESS_FIELDS = (
+	"name",
+	"label",
+	"civic_number",
+	"civic_suffix",
+	"street",
+	"municipality",
+	"municipality_code",
+	"postal_code",
+	"latitude",
+	"longitude",
+	"fibre_drop",
+)
+DROP_FIELDS = (
+	"name",
+	"olt",
+	"olt_ip",
+	"frame",
+	"slot",
+	"port",
+	"ont_slot",
+	"olt_port",
+	"installed_serial",
+	"max_speed_mbps",
+	"zone_tarifaire",
+	"service_location",
+)
+
+
+def load_site(address_id: str, field_name: str = "address_id") -> Site:
+	address = frappe.db.get_value("Civic Address", address_id, ADDRESS_FIELDS, as_dict=True)
+	if not address:
+		frappe.local.response["field"] = field_name
+		frappe.throw(_("{0}: unknown address").format(field_name), AddressNotFoundError)
+	drop = None
+	if address.fibre_drop:
+		drop = frappe.db.get_value("Fibre Drop", address.fibre_drop, DROP_FIELDS, as_dict=True)
+	return Site(address, drop)
+
+
+@dataclass
+class Prepared:
+	"""Everything the transaction needs, read and checked before its first write."""
+
+	request: CheckoutRequest
+	source: str
+	site: Site
+	catalogue: dict
+	quote: pricing.Quote
+	card: dict | None = None  # stripe customer, setup intent, payment method, brand, last4
+	agent: str | None = None
+	records: dict = field(default_factory=dict)
+
+	@property
+	def kinds(self) -> set[str]:
+		return {line.kind for line in self.quote.lines}
+
+	@property
+	def has_fibre_service(self) -> bool:
+		return bool(self.kinds & set(FIBRE_KINDS))
+
+	def units(self, kind: str) -> int:
+		return sum(line.qty for line in self.quote.lines if line.kind == kind and line.rule is None)
+
+	def line_item(self, kind: str) -> pricing.CatalogueItem | None:
+		line = next((line for line in self.quote.lines if line.kind == kind), None)
+		return self.catalogue.get(line.sku) if line else None
+
+
+def prepare(request: CheckoutRequest, source: str, agent: str | None = None) -> Prepared:
+	"""Every check that needs no write: the address, the basket, the port, the card."""
+	site = load_site(request.address_id)
+	catalogue = load_catalogue()
+	quote = pricing.price_order(
+		catalogue,
+		request.items,
+		max_speed_mbps=site.max_speed,
+		zone=site.zone,
+		commitment_months=request.commitment_months,
+		install_date=request.first_date,
+		allow_special_discounts=source == "Desk",
+	)
+	prepared = Prepared(request, source, site, catalogue, quote, agent=agent)
+	if prepared.has_fibre_service and site.coverage == "taken":
+		throw_port_taken(site.drop.name)
+	if request.setup_intent_id:
+		prepared.card = check_card(request)
+	return prepared
+
+
+def check_card(request: CheckoutRequest) -> dict:
+	"""The card was saved (SetupIntent succeeded) for a Stripe customer of this buyer, and
+	no other order uses it. Nothing is charged."""
+	from gigafibre_fsm.integrations import stripe_api
+
+	intent = stripe_api.retrieve_setup_intent(request.setup_intent_id)
+
+	def refuse(message: str):
+		frappe.local.response["field"] = "setup_intent_id"
+		frappe.throw(f"setup_intent_id: {message}", PaymentSetupError)
+
+	if intent is None:
+		refuse(_("unknown card setup"))
+	if intent.status != "succeeded":
+		refuse(_("the card was not saved ({0})").format(intent.status))
+	customer = intent.customer
+	if not customer or isinstance(customer, str) or customer.get("deleted"):
+		refuse(_("the card setup has no customer"))
+	if (customer.get("email") or "").strip().lower() != request.person.email.lower():
+		refuse(_("the card was saved for another customer"))
+	used_by = frappe.db.get_value("Web Order", {"stripe_setup_intent": intent.id}, "name")
+	if used_by:
+		frappe.throw(
+			_("setup_intent_id: this card setup already belongs to order {0}").format(used_by),
+			OrderConflictError,
+		)
+	method = intent.payment_method
+	card = (method.get("card") or {}) if method and not isinstance(method, str) else {}
+	return {
+		"stripe_customer": customer.id,
+		"setup_intent": intent.id,
+		"payment_method": method if isinstance(method, str) else (method.id if method else None),
+		"brand": card.get("brand"),
+		"last4": card.get("last4"),
+	}
+
+
+def throw_port_taken(drop: str):
+	frappe.local.response["field"] = "address_id"
+	frappe.throw(
+		_("address_id: the fibre port of this address was just taken ({0})").format(drop),
+		OrderConflictError,
+	)
+
+
+# ---------------------------------------------------------------------------------------
+# Idempotency
+
+
+def replay(key: str, fingerprint: str) -> dict | None:
+	"""The first answer for this key, or None if no order has it; 409 for another request."""
+	row = frappe.db.get_value("Web Order", key, ["request_hash", "response"], as_dict=True)
+	if not row:
+		return None
+	if row.request_hash != fingerprint:
+		frappe.local.response["field"] = "idempotency_key"
+		frappe.throw(
+			_("idempotency_key: this key was already used for a different order"), OrderConflictError
+		)
+	return frappe.parse_json(row.response)
+
+
+# ---------------------------------------------------------------------------------------
+# The transaction
+
+
+def place_order(prepared: Prepared) -> dict:
+	"""Write the order; return the answer (also kept on the Web Order for replays)."""
+	request = prepared.request
+	try:
+		open_order(prepared)
+	except frappe.DuplicateEntryError:
+		# Another request with this key committed first (we waited on its primary key).
+		frappe.db.rollback()
+		frappe.local.message_log = []
+		answer = replay(request.idempotency_key, request.fingerprint)
+		if answer is None:  # it rolled back after all: this one is the order
+			return place_order(prepared)
+		return answer
+	lock_drop(prepared)
+	for step in STEPS:
+		step(prepared)
+	return close_order(prepared)
+
+
+def open_order(prepared: Prepared) -> None:
+	request = prepared.request
+	order = frappe.get_doc(
+		{
+			"doctype": "Web Order",
+			"idempotency_key": request.idempotency_key,
+			"request_hash": request.fingerprint,
+			"source": prepared.source,
+			"agent": prepared.agent,
+			"email": request.person.email,
+			"phone": request.person.phone,
+			"language": request.person.language,
+			"civic_address": prepared.site.address.name,
+			"fibre_drop": prepared.site.drop.name if prepared.has_fibre_service else None,
+			"stripe_setup_intent": prepared.card["setup_intent"] if prepared.card else None,
+			"payment_link_channels": ", ".join(request.payment_link) or None,
+			"monthly_total": float(prepared.quote.monthly.total),
+			"due_at_installation": float(prepared.quote.due_at_installation.total),
+		}
+	)
+	order.flags.ignore_links = True
+	order.insert(ignore_permissions=True)
+	prepared.records["order"] = order
+
+
+def lock_drop(prepared: Prepared) -> None:
+	"""Lock the drop's row and check again, now that no one else can change it."""
+	if not prepared.has_fibre_service:
+		return
+	drop = prepared.site.drop
+	row = frappe.db.get_value(
+		"Fibre Drop", drop.name, ["installed_serial", "service_location"], as_dict=True, for_update=True
+	)
+	if not row or not is_free(row.installed_serial) or row.service_location:
+		throw_port_taken(drop.name)
+
+
+def _insert(values: dict, name_base: str | None = None):
+	"""Insert a record; when a concurrent order took the same name (people share names),
+	take another one instead of failing the order."""
+	if not name_base:
+		return frappe.get_doc(values).insert(ignore_permissions=True)
+	frappe.db.savepoint("gf_unique_name")
+	try:
+		return frappe.get_doc(values).insert(ignore_permissions=True)
+	except frappe.DuplicateEntryError:
+		frappe.db.rollback(save_point="gf_unique_name")
+		frappe.local.message_log = []
+		name = f"{name_base} - {frappe.generate_hash(length=5).upper()}"
+		return frappe.get_doc(values).insert(ignore_permissions=True, set_name=name)
+
+
+def _default(doctype: str, preferred: str, settings_field: str) -> str | None:
+	if frappe.db.exists(doctype, preferred):
+		return preferred
+	return frappe.db.get_single_value("Selling Settings", settings_field) or frappe.db.get_value(
+		doctype, {"is_group": 0}, "name"
+	)
+
+
+def create_customer(prepared: Prepared) -> None:
+	request, address = prepared.request, prepared.site.address
+	person = request.person
+	customer = _insert(
+		{
+			"doctype": "Customer",
+			"customer_name": person.full_name,
+			"customer_type": "Individual",
+			"customer_group": _default("Customer Group", "Résidentiel", "customer_group"),
+			"territory": _default("Territory", "Canada", "territory"),
+			"language": person.language,
+			"stripe_id": prepared.card["stripe_customer"] if prepared.card else None,
+		},
+		person.full_name,
+	)
+	contact = _insert(
+		{
+			"doctype": "Contact",
+			"first_name": person.first_name,
+			"last_name": person.last_name,
+			"is_primary_contact": 1,
+			"email_ids": [{"email_id": person.email, "is_primary": 1}],
+			"links": [{"link_doctype": "Customer", "link_name": customer.name}],
+		},
+		person.full_name,
+	)
+	add_contact_phone(contact.name, person.phone)
+	street = " ".join(p for p in (f"{address.civic_number}{address.civic_suffix or ''}", address.street) if p)
+	billing = _insert(
+		{
+			"doctype": "Address",
+			"address_title": customer.name,
+			"address_type": "Billing",
+			"address_line1": street,
+			"address_line2": f"App. {request.apartment}" if request.apartment else None,
+			"city": address.municipality,
+			"state": "QC",
+			"pincode": address.postal_code,
+			"country": "Canada",
+			"email_id": person.email,
+			"phone": person.phone,
+			"is_primary_address": 1,
+			"is_shipping_address": 1,
+			"links": [{"link_doctype": "Customer", "link_name": customer.name}],
+		},
+		f"{customer.name}-Billing",
+	)
+	frappe.db.set_value(
+		"Customer",
+		customer.name,
+		{
+			"customer_primary_contact": contact.name,
+			"customer_primary_address": billing.name,
+			"email_id": person.email,
+			"mobile_no": person.phone,
+		},
+		update_modified=False,
+	)
+	prepared.records.update(customer=customer, contact=contact.name, address=billing.name)
+
+
+def add_contact_phone(contact: str, phone: str) -> None:
+	"""The phone goes in after the insert: ERPNext's Contact ``after_insert`` hook
+	(telephony call_log.link_existing_conversations) commits once per phone number, which
+	would commit half an order."""
+	frappe.get_doc(
+		{
+			"doctype": "Contact Phone",
+			"parent": contact,
+			"parenttype": "Contact",
+			"parentfield": "phone_nos",
+			"idx": 1,
+			"phone": phone,
+			"is_primary_mobile_no": 1,
+		}
+	).db_insert()
+	frappe.db.set_value("Contact", contact, "mobile_no", phone, update_modified=False)
+
+
+def create_service_location(prepared: Prepared) -> None:
+	address, drop = prepared.site.address, prepared.site.drop
+	fibre = prepared.has_fibre_service
+	values = {
+		"doctype": "Service Location",
+		"customer": prepared.records["customer"].name,
+		"status": "Pending Install",
+		"connection_type": "Fibre" if fibre else "Phone only",
+		"civic_number": address.civic_number,
+		"civic_suffix": address.civic_suffix,
+		"street": address.street,
+		"apartment": prepared.request.apartment,
+		"city": address.municipality,
+		"municipality_code": address.municipality_code,
+		"province": "QC",
+		"postal_code": address.postal_code,
+		"latitude": address.latitude,
+		"longitude": address.longitude,
+	}
+	if fibre:
+		# The port comes from the drop; saving the location reserves it (network/drop_claims.py).
+		values.update(
+			fibre_drop=drop.name,
+			olt=drop.olt,
+			olt_ip=drop.olt_ip,
+			frame=drop.frame,
+			slot=drop.slot,
+			port=drop.port,
+			ont_id=drop.ont_slot,
+		)
+	try:
+		location = frappe.get_doc(values).insert(ignore_permissions=True)
+	except PortUnavailableError:
+		frappe.local.message_log = []
+		throw_port_taken(drop.name)
+	prepared.records["location"] = location
+
+
+def create_subscriptions(prepared: Prepared) -> None:
+	"""One subscription per unit of each monthly line: each phone line is its own service
+	(and its own 911 fee); discounts are subscriptions with a negative rate."""
+	records = prepared.records
+	names = []
+	for line in prepared.quote.recurring_lines:
+		service = line.kind in pricing.SERVICE_KINDS
+		for _unit in range(line.qty if line.rule is None else 1):
+			rate = line.rate if line.rule is None else line.amount
+			names.append(
+				frappe.get_doc(
+					{
+						"doctype": "Service Subscription",
+						"customer": records["customer"].name,
+						"service_location": records["location"].name,
+						"item": line.sku,
+						"item_name": line.description,
+						"service_type": line.kind,
+						"rate": float(rate),
+						"billing_interval": "Monthly",
+						"status": "Pending",
+						"commitment_months": prepared.request.commitment_months if service else 0,
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+	records["subscriptions"] = names
+
+
+def create_equipment(prepared: Prepared) -> None:
+	"""Placeholders the technician binds to real devices by scanning their serials."""
+	records, drop = prepared.records, prepared.site.drop
+	location = records["location"]
+	base = {
+		"doctype": "Service Equipment",
+		"status": "In Stock",
+		"customer": location.customer,
+		"service_location": location.name,
+	}
+	wanted: list[dict] = []
+	internet = prepared.line_item(pricing.INTERNET)
+	if prepared.has_fibre_service:
+		wanted.append(
+			{
+				"equipment_type": "ONT",
+				"olt": drop.olt,
+				"frame": drop.frame,
+				"slot": drop.slot,
+				"port": drop.port,
+				"ont_id": drop.ont_slot,
+				"line_profile": internet.line_profile if internet else None,
+			}
+		)
+	if internet:
+		wanted.append(
+			{
+				"equipment_type": "Router",
+				"wifi_enabled": 1,
+				"wifi_ssid": wifi_ssid(prepared.request.person.last_name),
+				"wifi_password": random_password(12),
+			}
+		)
+	tv_boxes = next((line.qty for line in prepared.quote.lines if line.kind == pricing.EQUIPMENT), 0)
+	box_sku = next((line.sku for line in prepared.quote.lines if line.kind == pricing.EQUIPMENT), None)
+	wanted += [{"equipment_type": "TV Box", "item": box_sku} for _ in range(tv_boxes)]
+	for line_number in range(1, prepared.units(pricing.PHONE) + 1):
+		wanted.append(
+			{
+				"equipment_type": "IP Phone",
+				"sip_username": f"{location.name.lower()}-{line_number}",
+				"sip_password": random_password(16),
+				"sip_line": line_number,
+			}
+		)
+	records["equipment"] = [
+		frappe.get_doc({**base, **values}).insert(ignore_permissions=True) for values in wanted
+	]
+
+
+def create_payment_method(prepared: Prepared) -> None:
+	card = prepared.card
+	if not card:
+		return
+	records = prepared.records
+	records["payment_method"] = (
+		frappe.get_doc(
+			{
+				"doctype": "Payment Method",
+				"customer": records["customer"].name,
+				"processor": "Stripe",
+				"is_default": 1,
+				"stripe_customer_id": card["stripe_customer"],
+				"stripe_payment_method_id": card["payment_method"],
+				"stripe_setup_intent_id": card["setup_intent"],
+				"card_brand": card["brand"],
+				"card_last4": card["last4"],
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def installation_tasks(prepared: Prepared) -> list[tuple[str, str]]:
+	"""The installation's tasks and who does them; their titles are data, in French."""
+	drop = prepared.site.drop if prepared.has_fibre_service else None
+	port = format_port(drop.frame, drop.slot, drop.port) if drop else None
+	tasks_ = [
+		("Préparer équipement", SUPPORT),
+		("Assigner technicien", DISPATCH),
+	]
+	if drop:
+		tasks_.append((f"Activer port OLT {port or ''}".strip(), SUPPORT))
+	if prepared.line_item(pricing.INTERNET):
+		tasks_.append(("Configurer WiFi", SUPPORT))
+	if prepared.units(pricing.PHONE):
+		tasks_.append(("Configurer VoIP", SUPPORT))
+	tasks_ += [
+		("Installation sur site", TECH),
+		("Vérifier signal ONT", TECH) if drop else None,
+		("Confirmer service fonctionnel", TECH),
+	]
+	return [t for t in tasks_ if t]
+
+
+def create_project(prepared: Prepared) -> None:
+	records = prepared.records
+	customer = records["customer"]
+	start = prepared.request.first_date
+	project = frappe.get_doc(
+		{
+			"doctype": "Project",
+			"project_name": f"Installation - {customer.customer_name}",
+			"customer": customer.name,
+			"service_location": records["location"].name,
+			"company": company(),
+			"expected_start_date": start,
+			"status": "Open",
+		}
+	)
+	project.insert(ignore_permissions=True)
+	records["project"] = project.name
+	records["tasks"] = [
+		frappe.get_doc(
+			{
+				"doctype": "Task",
+				"subject": subject,
+				"project": project.name,
+				"team": team,
+				"exp_start_date": start,
+				"exp_end_date": start,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+		for subject, team in installation_tasks(prepared)
+	]
+
+
+def company() -> str:
+	return frappe.db.get_single_value("Gigafibre Settings", "company") or frappe.defaults.get_global_default(
+		"company"
+	)
+
+
+def create_dispatch_job(prepared: Prepared) -> None:
+	records, request = prepared.records, prepared.request
+	location = records["location"]
+	tags = ["Fibre", "Installation"] if prepared.has_fibre_service else ["Installation"]
+	if pricing.TV in prepared.kinds:
+		tags.append("TV")
+	if prepared.units(pricing.PHONE):
+		tags.append("Téléphonie")
+	tags = frappe.get_all("Dispatch Tag", filters={"name": ("in", tags)}, pluck="name")
+	dates = list(request.preferred_dates) + [None] * 3
+	summary = " + ".join(
+		line.description for line in prepared.quote.lines if line.kind in pricing.SERVICE_KINDS
+	)
+	job = frappe.get_doc(
+		{
+			"doctype": "Dispatch Job",
+			"job_type": "Installation",
+			"customer": location.customer,
+			"service_location": location.name,
+			"address": location.location_title,
+			"project": records["project"],
+			"status": "Scheduled",
+			"scheduled_date": request.first_date,
+			"preferred_date_1": dates[0],
+			"preferred_date_2": dates[1],
+			"preferred_date_3": dates[2],
+			"contact_me": 1 if request.contact_me else 0,
+			"required_tags": [{"tag": tag} for tag in tags],
+			"equipment": [
+				{"equipment_type": eq.equipment_type, "item": eq.item, "qty": 1, "service_equipment": eq.name}
+				for eq in records["equipment"]
+			],
+			"notes": summary,
+		}
+	)
+	job.insert(ignore_permissions=True)
+	records["dispatch_job"] = job.name
+
+
+def create_notifications(prepared: Prepared) -> None:
+	"""The messages to send once the order is committed: queued rows, sent by orders/tasks.py."""
+	records, person = prepared.records, prepared.request.person
+	order = records["order"].name
+	wanted = [
+		("Order Confirmation", "SMS", person.phone_e164),
+		("Order Confirmation", "Email", person.email),
+		("Order Confirmation", "Realtime", "ops"),
+	]
+	for channel in prepared.request.payment_link:
+		wanted.append(("Payment Link", "SMS" if channel == "sms" else "Email", _recipient(person, channel)))
+	records["notifications"] = [
+		frappe.get_doc(
+			{
+				"doctype": "Order Notification",
+				"web_order": order,
+				"kind": kind,
+				"channel": channel,
+				"recipient": recipient,
+				"status": "Queued",
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+		for kind, channel, recipient in wanted
+	]
+	tasks.send_after_commit(records["notifications"])
+
+
+def _recipient(person, channel: str) -> str:
+	return person.phone_e164 if channel == "sms" else person.email
+
+
+# The creation steps, in order; a test makes each fail in turn and finds nothing left behind.
+STEPS: list[Callable[[Prepared], None]] = [
+	create_customer,
+	create_service_location,
+	create_subscriptions,
+	create_equipment,
+	create_payment_method,
+	create_project,
+	create_dispatch_job,
+	create_notifications,
+]
+
+
+def close_order(prepared: Prepared) -> dict:
+	records = prepared.records
+	order = records["order"]
+	answer = {
+		"order_id": order.name,
+		"status": "confirmed",
+		"customer": records["customer"].name,
+		"service_location": records["location"].name,
+		"subscriptions": records["subscriptions"],
+		"equipment": [{"name": eq.name, "equipment_type": eq.equipment_type} for eq in records["equipment"]],
+		"project": records["project"],
+		"tasks": len(records["tasks"]),
+		"dispatch_job": records["dispatch_job"],
+		"scheduled_date": prepared.request.first_date.isoformat() if prepared.request.first_date else None,
+		"contact_me": prepared.request.contact_me,
+		"payment_method": records.get("payment_method"),
+		"quote": prepared.quote.to_dict(),
+	}
+	frappe.db.set_value(
+		"Web Order",
+		order.name,
+		{
+			"customer": records["customer"].name,
+			"customer_name": records["customer"].customer_name,
+			"service_location": records["location"].name,
+			"project": records["project"],
+			"dispatch_job": records["dispatch_job"],
+			"payment_method": records.get("payment_method"),
+			"response": frappe.as_json(answer, indent=None),
+		},
+		update_modified=False,
+	)
+	return answer

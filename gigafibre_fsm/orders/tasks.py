@@ -1,0 +1,236 @@
+"""The only place the order pipeline enqueues work: the messages about an order, after commit.
+
+Each Order Notification row is written in the order's transaction; `send_after_commit`
+enqueues one job per row only once that transaction commits (a rolled-back order sends
+nothing). A job locks its row, sends, and records the outcome in its own commit: sent once,
+or the error and the next attempt. `retry_notifications` (scheduler) re-enqueues what is
+due; after `MAX_ATTEMPTS` a notification is Failed and stays visible in the desk. A failing
+message never touches the order.
+"""
+
+import hashlib
+import hmac
+
+import frappe
+from frappe.utils import add_to_date, get_url, now_datetime
+
+MAX_ATTEMPTS = 5
+# Minutes to wait before attempt n+1 (the last value repeats).
+BACKOFF_MINUTES = (1, 5, 15, 60)
+JOB = "gigafibre_fsm.orders.tasks.send_notification"
+REALTIME_EVENT = "gigafibre_new_order"
+
+
+def job_id(notification: str) -> str:
+	return f"gigafibre-order-notification::{notification}"
+
+
+def send_after_commit(notifications: list[str]) -> None:
+	for name in notifications:
+		frappe.enqueue(
+			JOB,
+			queue="short",
+			job_id=job_id(name),
+			deduplicate=True,
+			enqueue_after_commit=True,
+			notification=name,
+		)
+
+
+def retry_notifications() -> None:
+	"""Scheduler: re-enqueue the queued notifications whose next attempt is due (and any whose
+	job was lost, e.g. Redis restarted before a worker took it)."""
+	due = frappe.get_all(
+		"Order Notification",
+		filters={"status": "Queued", "next_attempt_at": ("<=", now_datetime())},
+		pluck="name",
+		limit=500,
+	)
+	lost = frappe.get_all(
+		"Order Notification",
+		filters={
+			"status": "Queued",
+			"next_attempt_at": ("is", "not set"),
+			"creation": ("<", add_to_date(now_datetime(), minutes=-10)),
+		},
+		pluck="name",
+		limit=500,
+	)
+	for name in due + lost:
+		frappe.enqueue(JOB, queue="short", job_id=job_id(name), deduplicate=True, notification=name)
+
+
+def send_notification(notification: str) -> str | None:
+	"""Send one notification unless it was sent already; return its status."""
+	row = frappe.db.get_value(
+		"Order Notification",
+		notification,
+		["name", "web_order", "kind", "channel", "recipient", "status", "attempts"],
+		as_dict=True,
+		for_update=True,  # a second job for the same row waits, then finds it sent
+	)
+	if not row or row.status != "Queued":
+		frappe.db.rollback()
+		return row.status if row else None
+	try:
+		reference = deliver(row)
+	except Exception as e:
+		frappe.db.rollback()
+		return record_failure(row, e)
+	frappe.db.set_value(
+		"Order Notification",
+		row.name,
+		{
+			"status": "Sent",
+			"attempts": (row.attempts or 0) + 1,
+			"sent_at": now_datetime(),
+			"provider_reference": (reference or "")[:140],
+			"last_error": None,
+			"next_attempt_at": None,
+		},
+		update_modified=False,
+	)
+	frappe.db.commit()  # nosemgrep: the outcome of a message already sent must be kept
+	return "Sent"
+
+
+def record_failure(row, error: Exception) -> str:
+	attempts = (row.attempts or 0) + 1
+	status = "Failed" if attempts >= MAX_ATTEMPTS else "Queued"
+	wait = BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1]
+	message = f"{type(error).__name__}: {error}"[:1000]
+	frappe.db.set_value(
+		"Order Notification",
+		row.name,
+		{
+			"status": status,
+			"attempts": attempts,
+			"last_error": message,
+			"next_attempt_at": add_to_date(now_datetime(), minutes=wait) if status == "Queued" else None,
+		},
+		update_modified=False,
+	)
+	frappe.log_error(title=f"Order notification {row.name} ({row.channel}) failed", message=message)
+	frappe.db.commit()  # nosemgrep: the failure is kept for the retry and the desk
+	return status
+
+
+def deliver(row) -> str | None:
+	"""Send through the provider; return its reference. Raises when the provider fails."""
+	from gigafibre_fsm.orders import messages
+
+	order = frappe.db.get_value(
+		"Web Order",
+		row.web_order,
+		["name", "customer", "customer_name", "service_location", "source", "response", "dispatch_job"],
+		as_dict=True,
+	)
+	answer = frappe.parse_json(order.response)
+	location = frappe.db.get_value("Service Location", order.service_location, "location_title")
+	first_name = frappe.db.get_value(
+		"Contact", frappe.db.get_value("Customer", order.customer, "customer_primary_contact"), "first_name"
+	)
+	if row.kind == "Payment Link":
+		url = payment_link_url(order.name)
+		if row.channel == "SMS":
+			return _sms(row.recipient, messages.payment_link_sms(order.name, url))
+		return _email(
+			row.recipient, order.customer_name, *messages.payment_link_email(order.name, first_name, url)
+		)
+	if row.channel == "SMS":
+		return _sms(row.recipient, messages.confirmation_sms(answer, location))
+	if row.channel == "Email":
+		return _email(
+			row.recipient, order.customer_name, *messages.summary_email(answer, first_name, location)
+		)
+	frappe.publish_realtime(
+		REALTIME_EVENT,
+		{
+			"order": order.name,
+			"source": order.source,
+			"customer": order.customer,
+			"customer_name": order.customer_name,
+			"service_location": order.service_location,
+			"address": location,
+			"dispatch_job": order.dispatch_job,
+			"scheduled_date": answer.get("scheduled_date"),
+		},
+	)
+	return REALTIME_EVENT
+
+
+def _sms(to: str, body: str) -> str:
+	from gigafibre_fsm.integrations import twilio_api
+
+	return twilio_api.send_sms(to, body)
+
+
+def _email(to: str, name: str, subject: str, text: str, html: str) -> str:
+	from gigafibre_fsm.integrations import mailjet_api
+
+	return mailjet_api.send_email(to, name, subject, text, html)
+
+
+# ---------------------------------------------------------------------------------------
+# Payment link (agent orders): a card saved later by the customer, through Stripe.
+
+
+def payment_token(order: str) -> str:
+	"""The secret in an order's payment link: an HMAC of the order under the site's
+	encryption key, so the SMS and the email carry the same working link and nothing
+	guessable is stored."""
+	from frappe.utils.password import get_encryption_key
+
+	return hmac.new(
+		get_encryption_key().encode(), f"payment-link:{order}".encode(), hashlib.sha256
+	).hexdigest()[:32]
+
+
+def check_payment_token(order: str, token: str) -> bool:
+	return hmac.compare_digest(payment_token(order), str(token or ""))
+
+
+def payment_link_url(order: str) -> str:
+	"""The link the customer opens to save a card: Stripe customer and SetupIntent made once
+	per order (kept on its Payment Method), a fresh secret token in the link."""
+	from gigafibre_fsm.integrations import stripe_api
+
+	values = frappe.db.get_value(
+		"Web Order",
+		order,
+		["customer", "customer_name", "email", "phone", "payment_method", "stripe_setup_intent"],
+		as_dict=True,
+		for_update=True,
+	)
+	if not values.stripe_setup_intent:
+		stripe_customer = frappe.db.get_value("Customer", values.customer, "stripe_id")
+		if not stripe_customer:
+			stripe_customer = stripe_api.create_customer(
+				values.email, values.customer_name, f"+1{values.phone}", {"order": order}
+			)
+			frappe.db.set_value(
+				"Customer", values.customer, "stripe_id", stripe_customer, update_modified=False
+			)
+		intent = stripe_api.create_setup_intent(stripe_customer, {"order": order, "source": "payment_link"})
+		method = (
+			frappe.get_doc(
+				{
+					"doctype": "Payment Method",
+					"customer": values.customer,
+					"processor": "Stripe",
+					"is_default": 1,
+					"stripe_customer_id": stripe_customer,
+					"stripe_setup_intent_id": intent.id,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+		frappe.db.set_value(
+			"Web Order",
+			order,
+			{"stripe_setup_intent": intent.id, "payment_method": method},
+			update_modified=False,
+		)
+	# Committed with the notification's "Sent": if sending fails, a retry starts again.
+	return f"{get_url()}/commander?commande={order}&jeton={payment_token(order)}"
