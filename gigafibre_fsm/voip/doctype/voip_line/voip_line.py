@@ -50,10 +50,13 @@ class VoIPLine(Document):
 			)
 		self.did = did
 
-	def check_one_active_line(self):
-		"""One active line per DID; the unique ``active_did`` column makes the database agree."""
+	def check_one_active_line(self, find_other=None):
+		"""One active line per DID; the unique ``active_did`` column makes the database agree.
+
+		``find_other()``: another active line's name, when the caller holds an index.
+		"""
 		self.active_did = self.did if self.status == ACTIVE else None
-		if self.active_did and (other := self.other_active_line()):
+		if self.active_did and (other := (find_other or self.other_active_line)()):
 			self.throw_duplicate_line(other)
 
 	def other_active_line(self) -> str | None:
