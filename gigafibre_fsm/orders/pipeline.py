@@ -38,6 +38,8 @@ from gigafibre_fsm.network.fibre_port import format_port, is_free
 from gigafibre_fsm.orders import pricing, tasks
 from gigafibre_fsm.orders.order_input import CheckoutRequest, random_password, wifi_ssid
 
+# Tries at taking the idempotency key when concurrent requests with it fail and retry.
+OPEN_ATTEMPTS = 5
 ITEM_FILTERS = {"service_type": ["is", "set"], "disabled": 0}
 FIBRE_KINDS = (pricing.INTERNET, pricing.TV, pricing.TV_ADDON)
 SUPPORT, DISPATCH, TECH = "Gigafibre Support", "Dispatcher", "Field Technician"
@@ -239,16 +241,26 @@ def replay(key: str, fingerprint: str) -> dict | None:
 def place_order(prepared: Prepared) -> dict:
 	"""Write the order; return the answer (also kept on the Web Order for replays)."""
 	request = prepared.request
-	try:
-		open_order(prepared)
-	except frappe.DuplicateEntryError:
-		# Another request with this key committed first (we waited on its primary key).
-		frappe.db.rollback()
-		frappe.local.message_log = []
-		answer = replay(request.idempotency_key, request.fingerprint)
-		if answer is None:  # it rolled back after all: this one is the order
-			return place_order(prepared)
-		return answer
+	for attempt in range(OPEN_ATTEMPTS):
+		try:
+			open_order(prepared)
+			break
+		except frappe.DuplicateEntryError:
+			# Another request with this key committed first (we waited on its primary key).
+			frappe.db.rollback()
+			frappe.local.message_log = []
+			answer = replay(request.idempotency_key, request.fingerprint)
+			if answer is not None:
+				return answer
+			if attempt == OPEN_ATTEMPTS - 1:
+				raise
+		except frappe.QueryDeadlockError:
+			# Requests with this key were waiting on one that failed: they all reach for the
+			# freed key at once and the database picks victims. Nothing was written yet.
+			frappe.db.rollback()
+			frappe.local.message_log = []
+			if attempt == OPEN_ATTEMPTS - 1:
+				raise
 	lock_drop(prepared)
 	for step in STEPS:
 		step(prepared)
@@ -565,7 +577,8 @@ def create_project(prepared: Prepared) -> None:
 	project = frappe.get_doc(
 		{
 			"doctype": "Project",
-			"project_name": f"Installation - {customer.customer_name}",
+			# ERPNext keeps project names unique; the customer's record name is unique too.
+			"project_name": f"Installation - {customer.name}",
 			"customer": customer.name,
 			"service_location": records["location"].name,
 			"company": company(),

@@ -1,0 +1,331 @@
+"""The website's order endpoints over real HTTP, as a guest, against this site running under
+gunicorn (tests/live.py): twenty buyers of one port at once, replays, and every kind of bad
+input answered with a 4xx naming the field and nothing written."""
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import frappe
+import requests
+
+from gigafibre_fsm.tests.test_checkout import CheckoutCase, count_all, saved_card
+from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES, make_civic_address, make_fibre_drop, order_body
+
+test_ignore = ERPNEXT_DOCTYPES
+
+RACERS = 20
+
+
+def messages(response) -> str:
+	"""The human message(s) of a Frappe error answer."""
+	body = response.json()
+	texts = [json.loads(m).get("message", "") for m in json.loads(body.get("_server_messages") or "[]")]
+	return " ".join(texts) or body.get("exception", "")
+
+
+class TestCheckoutOverHTTP(CheckoutCase):
+	serve = True
+
+	def post(self, method: str, body=None, raw: bytes | None = None, headers: dict | None = None):
+		all_headers = {**self.world.site.headers, "Accept": "application/json", **(headers or {})}
+		if raw is not None:
+			return requests.post(self.world.site.api(method), data=raw, headers=all_headers, timeout=60)
+		return requests.post(self.world.site.api(method), json=body, headers=all_headers, timeout=60)
+
+	def get(self, method: str, **params):
+		headers = {**self.world.site.headers, "Accept": "application/json"}
+		return requests.get(self.world.site.api(method), params=params, headers=headers, timeout=60)
+
+	def checkout(self, body, **kw):
+		return self.post("gigafibre_fsm.api.website.checkout", body, **kw)
+
+	def track(self, response):
+		if response.status_code == 200:
+			self.customers.append(response.json()["message"]["customer"])
+		return response
+
+	# -----------------------------------------------------------------------------------
+
+	def test_twenty_buyers_of_one_port_one_order(self):
+		bodies = [
+			self.body(email=f"buyer{i}@example.com", last_name=f"Acheteur{chr(65 + i)}")
+			for i in range(RACERS)
+		]
+		before = count_all()
+		barrier = threading.Barrier(RACERS)
+
+		def buy(body):
+			barrier.wait(timeout=30)
+			return self.checkout(body)
+
+		with ThreadPoolExecutor(RACERS) as pool:
+			responses = list(pool.map(buy, bodies))
+		for response in responses:
+			self.track(response)
+		codes = sorted(r.status_code for r in responses)
+		self.assertEqual(
+			codes,
+			[200] + [409] * (RACERS - 1),
+			[r.text[:300] for r in responses if r.status_code not in (200, 409)],
+		)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.count("Service Location", {"fibre_drop": self.drop.name}), 1)
+		after = count_all()
+		self.assertEqual(after["Web Order"] - before["Web Order"], 1)
+		self.assertEqual(after["Customer"] - before["Customer"], 1)
+		refused = [r for r in responses if r.status_code == 409]
+		self.assertTrue(all(r.json()["exc_type"] == "OrderConflictError" for r in refused))
+		self.assertTrue(all("address_id" in messages(r) for r in refused))
+
+	def test_the_same_key_twice_then_concurrently_one_order(self):
+		body = self.body()
+		first = self.track(self.checkout(body))
+		self.assertEqual(first.status_code, 200, first.text[:500])
+		frappe.db.rollback()  # a fresh snapshot: the order was committed by the site
+		before = count_all()
+		again = self.checkout(body)
+		self.assertEqual(again.status_code, 200)
+		self.assertEqual(again.json()["message"], first.json()["message"])
+		frappe.db.rollback()
+		self.assertEqual(count_all(), before)
+
+		# A new key sent by ten tabs at once: one order, ten identical answers.
+		other = dict(body, idempotency_key=frappe.generate_hash(length=24))
+		other_address = make_civic_address(drop=make_fibre_drop(olt=self.olt.name).name)
+		self.addCleanup(self.drop_address, other_address)
+		frappe.db.commit()  # nosemgrep
+		other.update(
+			address_id=other_address.name, setup_intent_id=saved_card("marie-eve.tremblay@example.com")
+		)
+		barrier = threading.Barrier(10)
+
+		def send(_):
+			barrier.wait(timeout=30)
+			return self.checkout(other)
+
+		with ThreadPoolExecutor(10) as pool:
+			responses = list(pool.map(send, range(10)))
+		self.assertEqual({r.status_code for r in responses}, {200}, [r.text[:300] for r in responses])
+		answers = {json.dumps(r.json()["message"], sort_keys=True) for r in responses}
+		self.assertEqual(len(answers), 1)
+		self.track(responses[0])
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.count("Web Order", {"name": other["idempotency_key"]}), 1)
+		self.assertEqual(count_all()["Customer"], before["Customer"] + 1)
+
+	def drop_address(self, address):
+		frappe.db.rollback()
+		drop = address.fibre_drop
+		frappe.delete_doc("Civic Address", address.name, force=True, ignore_permissions=True)
+		if drop and not frappe.db.get_value("Fibre Drop", drop, "service_location"):
+			frappe.delete_doc("Fibre Drop", drop, force=True, ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep
+
+	def test_the_same_key_for_another_order_is_a_conflict(self):
+		body = self.body()
+		self.assertEqual(self.track(self.checkout(body)).status_code, 200)
+		changed = dict(body, commitment_months=36)
+		response = self.checkout(changed)
+		self.assertEqual(response.status_code, 409)
+		self.assertIn("idempotency_key", messages(response))
+
+	def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(self):
+		card = saved_card("marie-eve.tremblay@example.com")
+		failed_card = saved_card("marie-eve.tremblay@example.com", succeed=False)
+		others_card = saved_card("quelqu.un@example.com")
+		saturday = next(d for d in _days_ahead(1, 14) if d.weekday() == 5).isoformat()
+		yesterday = frappe.utils.add_days(frappe.utils.nowdate(), -1)
+		far = frappe.utils.add_days(frappe.utils.nowdate(), 30)
+		slow_drop = make_fibre_drop(olt=self.olt.name, max_speed_mbps=100)
+		slow_address = make_civic_address(drop=slow_drop.name)
+		self.addCleanup(self.drop_address, slow_address)
+		frappe.db.commit()  # nosemgrep
+
+		def person(**kw):
+			base = order_body(self.address.name)["customer"]
+			return {**base, **kw}
+
+		cases = [
+			("customer.email", {"customer": person(email="pas-un-courriel")}),
+			("customer.email", {"customer": person(email="a@b")}),
+			("customer.phone", {"customer": person(phone="555-1234")}),
+			("customer.phone", {"customer": person(phone="+33 1 23 45 67 89")}),
+			("customer.first_name", {"customer": person(first_name="Robert'); DROP TABLE tabCustomer;--")}),
+			("customer.last_name", {"customer": person(last_name="<script>alert(1)</script>")}),
+			("customer.last_name", {"customer": person(last_name="1 OR 1=1")}),
+			("customer.first_name", {"customer": person(first_name="")}),
+			("customer", {"customer": None}),
+			("items[0].sku", {"items": [{"sku": "FTTH9999", "qty": 1}]}),
+			("items[0].sku", {"items": [{"sku": "' OR '1'='1", "qty": 1}]}),
+			("items", {"items": []}),
+			("items[0].sku", {"address_id": slow_address.name, "items": [{"sku": "FTTH500I", "qty": 1}]}),
+			("items[1].qty", {"items": [{"sku": "FTTH500I", "qty": 1}, {"sku": "TELEPMENS", "qty": 99}]}),
+			("commitment_months", {"commitment_months": 12}),
+			("preferred_dates[0]", {"preferred_dates": [yesterday]}),
+			("preferred_dates[0]", {"preferred_dates": [saturday]}),
+			("preferred_dates[0]", {"preferred_dates": [far]}),
+			("preferred_dates[0]", {"preferred_dates": ["demain"]}),
+			("preferred_dates", {"preferred_dates": [], "contact_me": False}),
+			("setup_intent_id", {"setup_intent_id": failed_card}),
+			("setup_intent_id", {"setup_intent_id": others_card}),
+			("setup_intent_id", {"setup_intent_id": None}),
+			("setup_intent_id", {"setup_intent_id": "seti_nope' OR 1=1"}),
+			("idempotency_key", {"idempotency_key": "court"}),
+			("idempotency_key", {"idempotency_key": None}),
+			("address_id", {"address_id": None}),
+			("address_id", {"address_id": "inconnue-123"}),
+			("apartment", {"apartment": "<b>12</b>"}),
+		]
+		before = count_all()
+		for field, change in cases:
+			with self.subTest(field=field, change=change):
+				body = order_body(self.address.name, setup_intent_id=card)
+				body.update(change)
+				response = self.checkout(body)
+				self.assertIn(response.status_code, (400, 404, 409, 417), response.text[:400])
+				self.assertIn(field, messages(response), response.text[:400])
+				self.assertEqual(response.json().get("field"), field)
+		frappe.db.rollback()
+		self.assertEqual(count_all(), before)
+		self.assertEqual(frappe.db.get_value("Fibre Drop", self.drop.name, "status"), "Available")
+
+	def test_a_wrongly_typed_field_is_refused(self):
+		body = self.body()
+		body["customer"] = "Marie"
+		response = self.checkout(body)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("customer", messages(response) + response.text)
+
+	def test_a_body_over_64_kb_is_413(self):
+		body = self.body()
+		body["customer"]["first_name"] = "A" * (70 * 1024)
+		before = count_all()
+		response = self.checkout(body)
+		self.assertEqual(response.status_code, 413, response.text[:300])
+		frappe.db.rollback()
+		self.assertEqual(count_all(), before)
+
+	def test_a_body_that_is_not_json_is_refused(self):
+		response = self.post(
+			"gigafibre_fsm.api.website.checkout",
+			raw=b"idempotency_key=abc; DROP",
+			headers={"Content-Type": "text/plain"},
+		)
+		self.assertEqual(response.status_code, 417, response.text[:300])
+		self.assertIn("JSON", messages(response))
+
+	def test_answers_come_in_french_unless_english_is_asked(self):
+		body = self.body()
+		body["customer"]["email"] = "nope"
+		french = self.checkout(body)
+		self.assertIn("n'est pas une adresse", messages(french))
+		body["customer"]["language"] = "en"
+		english = self.checkout(body)
+		self.assertIn("is not an email address", messages(english))
+
+	def test_availability_and_quote(self):
+		response = self.get("gigafibre_fsm.api.website.availability", address_id=self.address.name)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		data = response.json()["message"]
+		self.assertEqual(data["coverage"], "available")
+		self.assertEqual(data["max_speed_mbps"], 1500)
+		self.assertIn("FTTH1500I", [p["sku"] for p in data["plans"]["internet"]])
+		self.assertTrue(data["plans"]["tv_addons"])
+		bare = self.get("gigafibre_fsm.api.website.availability", address_id=self.bare_address.name).json()[
+			"message"
+		]
+		self.assertEqual(bare["coverage"], "not_covered")
+		self.assertEqual(bare["plans"]["internet"], [])
+		self.assertEqual([p["sku"] for p in bare["plans"]["phone"]], ["TELEPMENS"])
+		self.assertEqual(
+			self.get("gigafibre_fsm.api.website.availability", address_id="nope").status_code, 404
+		)
+
+		quote = self.post(
+			"gigafibre_fsm.api.website.quote",
+			{
+				"address_id": self.address.name,
+				"items": [{"sku": "FTTH500I", "qty": 1}, {"sku": "TVBSTANDARD", "qty": 1}],
+			},
+		)
+		self.assertEqual(quote.status_code, 200, quote.text[:300])
+		self.assertEqual(quote.json()["message"]["monthly_subtotal"], 124.95)
+
+	def test_start_payment_makes_a_setup_intent_and_writes_nothing(self):
+		before = count_all()
+		response = self.post(
+			"gigafibre_fsm.api.website.start_payment",
+			{"email": "nouveau@example.com", "first_name": "Jean", "last_name": "Côté"},
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		data = response.json()["message"]
+		self.assertTrue(data["setup_intent_id"].startswith("seti_"))
+		self.assertTrue(data["client_secret"].startswith(data["setup_intent_id"]))
+		self.assertEqual(data["publishable_key"], "pk_test_gigafibre")
+		frappe.db.rollback()
+		self.assertEqual(count_all(), before)
+
+	def test_waitlist_and_business_quote(self):
+		waitlist = self.post(
+			"gigafibre_fsm.api.website.join_waitlist",
+			{
+				"address_id": self.bare_address.name,
+				"first_name": "Luc",
+				"last_name": "Gagnon",
+				"email": "luc.gagnon@example.com",
+				"phone": "450 555 0199",
+			},
+		)
+		self.assertEqual(waitlist.status_code, 200, waitlist.text[:300])
+		lead = waitlist.json()["message"]["lead"]
+		business = self.post(
+			"gigafibre_fsm.api.website.request_business_quote",
+			{
+				"company": "Ferme Gagnon inc.",
+				"first_name": "Luc",
+				"last_name": "Gagnon",
+				"email": "luc.gagnon@example.com",
+				"phone": "450 555 0199",
+				"address": "1200 rang Saint-Joseph, Saint-Adrien",
+				"needs": "Fibre 1 Gb pour 3 bâtiments",
+			},
+		)
+		self.assertEqual(business.status_code, 200, business.text[:300])
+		issue = business.json()["message"]["issue"]
+		frappe.db.rollback()
+		self.addCleanup(self.delete_lead, lead, issue)
+		values = frappe.db.get_value(
+			"Lead", lead, ["lead_type", "service_city", "rqa_address_id", "_user_tags"], as_dict=True
+		)
+		self.assertEqual(values.service_city, "Saint-Adrien")
+		self.assertIn("Saint-Adrien", values._user_tags)
+		self.assertEqual(values.lead_type, "Enterprise")  # the same person, now asking as a business
+		self.assertTrue(
+			frappe.db.get_value("Issue", issue, "subject").startswith("Soumission fibre entreprise")
+		)
+
+	def delete_lead(self, lead, issue):
+		frappe.db.rollback()
+		frappe.delete_doc("Issue", issue, force=True, ignore_permissions=True)
+		frappe.delete_doc("Lead", lead, force=True, ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep
+
+	def test_the_rate_limit_answers_429(self):
+		self.world.set_config(gigafibre_rate_limits={"request_business_quote": 2, "checkout": 100000})
+		try:
+			codes = [
+				self.post("gigafibre_fsm.api.website.request_business_quote", {"company": ""}).status_code
+				for _ in range(3)
+			]
+		finally:
+			self.world.set_config(
+				gigafibre_rate_limits={"checkout": 100000, "start_payment": 100000, "quote": 100000}
+			)
+			frappe.cache.delete_keys("rl:")
+		self.assertEqual(codes, [417, 417, 429])
+
+
+def _days_ahead(start: int, end: int):
+	today = frappe.utils.getdate()
+	return [frappe.utils.getdate(frappe.utils.add_days(today, n)) for n in range(start, end + 1)]
