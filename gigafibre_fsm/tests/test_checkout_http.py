@@ -311,6 +311,39 @@ class TestCheckoutOverHTTP(CheckoutCase):
 		frappe.delete_doc("Lead", lead, force=True, ignore_permissions=True)
 		frappe.db.commit()  # nosemgrep
 
+	def api_user(self, email: str, *roles: str) -> dict:
+		from gigafibre_fsm.tests.utils import make_user
+
+		make_user(email, *roles)
+		user = frappe.get_doc("User", email)
+		secret = frappe.generate_hash(length=15)
+		user.api_key = user.api_key or frappe.generate_hash(length=15)
+		user.api_secret = secret
+		user.save(ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep
+		return {"Authorization": f"token {user.api_key}:{secret}"}
+
+	def test_an_agent_orders_by_phone_without_a_card(self):
+		agent = self.api_user("agente-commandes@gigafibre.test", "Sales Agent")
+		technician = self.api_user("tech-commandes@gigafibre.test", "Field Technician")
+		body = order_body(self.address.name, send_payment_link=["sms"])
+		body["items"].append({"sku": "RAB_X", "qty": 1})
+		refused = self.post("gigafibre_fsm.api.desk.checkout", body, headers=technician)
+		self.assertEqual(refused.status_code, 403, refused.text[:300])
+		response = self.track(self.post("gigafibre_fsm.api.desk.checkout", body, headers=agent))
+		self.assertEqual(response.status_code, 200, response.text[:500])
+		answer = response.json()["message"]
+		self.assertIsNone(answer["payment_method"])
+		self.assertIn("RAB_X", [line["sku"] for line in answer["quote"]["lines"]])
+		frappe.db.rollback()
+		order = frappe.get_doc("Web Order", answer["order_id"])
+		self.assertEqual((order.source, order.agent), ("Desk", "agente-commandes@gigafibre.test"))
+		self.assertEqual(order.payment_link_channels, "sms")
+		# The website may not grant itself the special discount.
+		website = self.checkout(self.body(items=[{"sku": "FTTH25", "qty": 1}, {"sku": "RAB_X", "qty": 1}]))
+		self.assertEqual(website.status_code, 417)
+		self.assertIn("items[1].sku", messages(website))
+
 	def test_the_rate_limit_answers_429(self):
 		self.world.set_config(gigafibre_rate_limits={"request_business_quote": 2, "checkout": 100000})
 		try:
