@@ -334,7 +334,8 @@ if [ -d "$ROOT/etc/mysql" ]; then
 		| grep ' /etc/' || true)
 	[ -z "$changed" ] || CONFIG="MariaDB stock config CHANGED: $changed"
 fi
-echo "$CONFIG; bench.sh's own: $(tr '\n' ' ' <"$ROOT/etc/mysql/mariadb.conf.d/99-gigafibre-frappe.cnf" 2>/dev/null | cut -c1-200)"
+OWN=$ROOT/etc/mysql/mariadb.conf.d/99-gigafibre-frappe.cnf
+echo "$CONFIG; bench.sh's own option file ${OWN#"$ROOT"}: $(grep -E '^(port|character-set-server)' "$OWN" 2>/dev/null | sort -u | tr '\n' ' ')"
 
 unmount_all
 if [ "$TEST_RC" = 0 ] && [[ "$SERVE_STATUS" == OK* ]] && [ "${KEEP_ROOTFS:-}" != 1 ]; then
@@ -344,7 +345,9 @@ else
 	RESULT="root filesystem kept in $ROOT"
 fi
 printf '\nfresh-machine-check: cloned %s; logs in %s; %s\n' "$CLONED" "$LOGS" "$RESULT"
-# Each layer's own result line, as the test command printed it.
-sed 's/.*\r//' "$LOGS/test.log" | grep -aE '^(unit|upgrade|integration|lifecycle): ' | sed 's/^/  /' || true
+# Each layer's result line, the last the test command printed for it.
+for layer in unit upgrade integration lifecycle; do
+	sed 's/.*\r//' "$LOGS/test.log" | grep -aE "^$layer: " | tail -n 1 | sed 's/^/  /' || true
+done
 printf 'fresh-machine-check: test command exit %s (summary: %s), serve %s\n' "$TEST_RC" "$SUMMARY" "$SERVE_STATUS"
 [ "$TEST_RC" = 0 ] && [[ "$SERVE_STATUS" == OK* ]]
