@@ -104,7 +104,12 @@ def availability(address_id: str | None = None) -> dict:
 	for rows in plans.values():
 		for plan in rows:
 			plan["monthly"] = float(plan["monthly"])
-	plans = {"internet": plans["internet"], "tv": plans["tv"], "tv_addons": plans["tv_addon"], "phone": plans["phone"]}
+	plans = {
+		"internet": plans["internet"],
+		"tv": plans["tv"],
+		"tv_addons": plans["tv_addon"],
+		"phone": plans["phone"],
+	}
 	return {
 		"address": _address_summary(site.address, site.coverage),
 		"coverage": site.coverage,

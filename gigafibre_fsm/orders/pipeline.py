@@ -319,6 +319,14 @@ def _insert(values: dict, name_base: str | None = None):
 		return frappe.get_doc(values).insert(ignore_permissions=True, set_name=name)
 
 
+def _new(values: dict):
+	"""A record whose links all point at what this order just created or checked: Frappe's
+	link check (one query per link) is skipped."""
+	doc = frappe.get_doc(values)
+	doc.flags.ignore_links = True
+	return doc
+
+
 def _default(doctype: str, preferred: str, settings_field: str) -> str | None:
 	if frappe.db.exists(doctype, preferred):
 		return preferred
@@ -454,7 +462,7 @@ def create_subscriptions(prepared: Prepared) -> None:
 		for _unit in range(line.qty if line.rule is None else 1):
 			rate = line.rate if line.rule is None else line.amount
 			names.append(
-				frappe.get_doc(
+				_new(
 					{
 						"doctype": "Service Subscription",
 						"customer": records["customer"].name,
@@ -519,9 +527,7 @@ def create_equipment(prepared: Prepared) -> None:
 				"sip_line": line_number,
 			}
 		)
-	records["equipment"] = [
-		frappe.get_doc({**base, **values}).insert(ignore_permissions=True) for values in wanted
-	]
+	records["equipment"] = [_new({**base, **values}).insert(ignore_permissions=True) for values in wanted]
 
 
 def create_payment_method(prepared: Prepared) -> None:
@@ -530,7 +536,7 @@ def create_payment_method(prepared: Prepared) -> None:
 		return
 	records = prepared.records
 	records["payment_method"] = (
-		frappe.get_doc(
+		_new(
 			{
 				"doctype": "Payment Method",
 				"customer": records["customer"].name,
@@ -588,8 +594,9 @@ def create_project(prepared: Prepared) -> None:
 	)
 	project.insert(ignore_permissions=True)
 	records["project"] = project.name
-	records["tasks"] = [
-		frappe.get_doc(
+	records["tasks"] = []
+	for subject, team in installation_tasks(prepared):
+		task = _new(
 			{
 				"doctype": "Task",
 				"subject": subject,
@@ -599,10 +606,12 @@ def create_project(prepared: Prepared) -> None:
 				"exp_end_date": start,
 			}
 		)
-		.insert(ignore_permissions=True)
-		.name
-		for subject, team in installation_tasks(prepared)
-	]
+		# New tasks without dependencies: the project's progress is computed once, below,
+		# rather than after each task.
+		task.flags.from_project = True
+		task.flags.ignore_recursion_check = True
+		records["tasks"].append(task.insert(ignore_permissions=True).name)
+	project.update_project()
 
 
 def company() -> str:
@@ -624,7 +633,7 @@ def create_dispatch_job(prepared: Prepared) -> None:
 	summary = " + ".join(
 		line.description for line in prepared.quote.lines if line.kind in pricing.SERVICE_KINDS
 	)
-	job = frappe.get_doc(
+	job = _new(
 		{
 			"doctype": "Dispatch Job",
 			"job_type": "Installation",
@@ -662,7 +671,7 @@ def create_notifications(prepared: Prepared) -> None:
 	for channel in prepared.request.payment_link:
 		wanted.append(("Payment Link", "SMS" if channel == "sms" else "Email", _recipient(person, channel)))
 	records["notifications"] = [
-		frappe.get_doc(
+		_new(
 			{
 				"doctype": "Order Notification",
 				"web_order": order,

@@ -78,6 +78,40 @@ class TestCheckoutOverHTTP(CheckoutCase):
 		self.assertTrue(all(r.json()["exc_type"] == "OrderConflictError" for r in refused))
 		self.assertTrue(all("address_id" in messages(r) for r in refused))
 
+	def test_simultaneous_orders_for_different_ports_all_pass(self):
+		"""Six orders at once, each for its own port: all confirmed, and ERPNext's task tree
+		(lft/rgt) still gives each task its own numbers."""
+		addresses = []
+		for _ in range(6):
+			address = make_civic_address(drop=make_fibre_drop(olt=self.olt.name).name)
+			self.addCleanup(self.drop_address, address)
+			addresses.append(address)
+		frappe.db.commit()  # nosemgrep
+		bodies = [
+			order_body(
+				a.name,
+				email=f"voisin{i}@example.com",
+				last_name=f"Voisin{chr(65 + i)}",
+				setup_intent_id=saved_card(f"voisin{i}@example.com"),
+			)
+			for i, a in enumerate(addresses)
+		]
+		barrier = threading.Barrier(len(bodies))
+
+		def buy(body):
+			barrier.wait(timeout=30)
+			return self.checkout(body)
+
+		with ThreadPoolExecutor(len(bodies)) as pool:
+			responses = [self.track(r) for r in pool.map(buy, bodies)]
+		self.assertEqual([r.status_code for r in responses], [200] * 6, [r.text[:300] for r in responses])
+		frappe.db.rollback()
+		projects = [r.json()["message"]["project"] for r in responses]
+		numbers = frappe.get_all("Task", {"project": ("in", projects)}, ["lft", "rgt"])
+		self.assertEqual(len(numbers), 48)
+		bounds = [n.lft for n in numbers] + [n.rgt for n in numbers]
+		self.assertEqual(len(set(bounds)), len(bounds), "two tasks share a tree position")
+
 	def test_the_same_key_twice_then_concurrently_one_order(self):
 		body = self.body()
 		first = self.track(self.checkout(body))
