@@ -378,6 +378,56 @@ class TestCheckoutOverHTTP(CheckoutCase):
 		self.assertEqual(website.status_code, 417)
 		self.assertIn("items[1].sku", messages(website))
 
+	def test_the_payment_link_of_an_agent_order_saves_a_card(self):
+		from gigafibre_fsm.integrations import stripe_api
+		from gigafibre_fsm.orders import tasks
+
+		agent = self.api_user("agente-lien@gigafibre.test", "Sales Agent")
+		body = order_body(self.address.name, send_payment_link=["email"])
+		response = self.track(self.post("gigafibre_fsm.api.desk.checkout", body, headers=agent))
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		order = response.json()["message"]["order_id"]
+		frappe.db.rollback()
+		for name in frappe.get_all("Order Notification", {"web_order": order}, pluck="name"):
+			tasks.send_notification(name)
+		token = tasks.payment_token(order)
+		texts = [r["body"]["Messages"][0]["TextPart"] for r in self.world.mailjet.sent()]
+		self.assertEqual(len([t for t in texts if token in t]), 1)
+
+		wrong = self.get("gigafibre_fsm.api.website.payment_link", commande=order, jeton="x" * 32)
+		self.assertEqual(wrong.status_code, 404)
+		link = self.get("gigafibre_fsm.api.website.payment_link", commande=order, jeton=token)
+		self.assertEqual(link.status_code, 200, link.text[:300])
+		secret = link.json()["message"]["client_secret"]
+		# What Stripe Elements does in the page with the client secret.
+		stripe_api.client().setup_intents.confirm(
+			secret.split("_secret_")[0],
+			params={
+				"payment_method_data": {
+					"type": "card",
+					"card": {
+						"number": "4242424242424242",
+						"exp_month": "12",
+						"exp_year": "2034",
+						"cvc": "123",
+					},
+				}
+			},
+		)
+		saved = self.post(
+			"gigafibre_fsm.api.website.confirm_payment_link", {"commande": order, "jeton": token}
+		)
+		self.assertEqual(saved.status_code, 200, saved.text[:300])
+		frappe.db.rollback()
+		method = frappe.get_doc("Payment Method", frappe.db.get_value("Web Order", order, "payment_method"))
+		self.assertEqual(method.card_last4, "4242")
+		self.assertTrue(method.get_password("stripe_payment_method_id").startswith("pm_"))
+		again = self.get("gigafibre_fsm.api.website.payment_link", commande=order, jeton=token).json()[
+			"message"
+		]
+		self.assertTrue(again["saved"])
+		self.assertIsNone(again["client_secret"])
+
 	def test_the_rate_limit_answers_429(self):
 		self.world.set_config(gigafibre_rate_limits={"request_business_quote": 2, "checkout": 100000})
 		try:
