@@ -541,9 +541,10 @@ cmd_serve() {
 
 # The upgrade layer (run in a subshell, output in upgrade.log): a site with the app and its
 # demo data as they were at $UPGRADE_FROM is migrated to this checkout, then checked.
-# Writes what stopped it into $FAILED_STEP_FILE, and "check" into $2 once it reaches the check.
+# Works in the folder $1; writes what stopped it into $FAILED_STEP_FILE, "restored" into
+# $1/state once the bench is back on this checkout and "check" once it reaches the check.
 upgrade_layer() {
-	local old_code=$1 state=$2
+	local old_code=$1/code archived=$1/archived state=$1/state
 	say "Upgrade from $UPGRADE_FROM on $UPGRADE_SITE"
 	local commit
 	commit=$(git_ -C "$CHECKOUT" rev-parse -q --verify "$UPGRADE_FROM^{commit}" 2>/dev/null) \
@@ -553,25 +554,29 @@ upgrade_layer() {
 	sudo_ chown -R "$BENCH_USER": "$old_code"
 	[ -f "$old_code/$APP/demo.py" ] || die "the app at $UPGRADE_FROM has no $APP/demo.py"
 
-	# A clean site: the app (as this checkout left it last time) comes off first.
-	if app_on_site "$UPGRADE_SITE"; then
-		if ! bench_ --site "$UPGRADE_SITE" uninstall-app "$APP" --yes --no-backup --force </dev/null; then
-			say "Uninstalling $APP failed: making $UPGRADE_SITE again"
-			step "Dropping $UPGRADE_SITE (bench drop-site)" \
-				"drop the site by hand (bench drop-site $UPGRADE_SITE --force --no-backup) and run this again" \
-				bench_ drop-site "$UPGRADE_SITE" --db-root-username "$DB_ADMIN_USER" \
-				--db-root-password "$DB_ADMIN_PASSWORD" --no-backup --force
-			ensure_site "$UPGRADE_SITE"
-		fi
+	# An ERPNext site as new-site left it. Uninstalling the app is not enough: ERPNext records
+	# that a newer version made (items, customers) stay, and an older demo may refuse them. So
+	# the site, kept after each run for a look, is made again when it is no longer pristine.
+	local pristine="$BENCH_DIR/sites/$UPGRADE_SITE/.gigafibre-pristine"
+	if [ -f "$BENCH_DIR/sites/$UPGRADE_SITE/site_config.json" ] && ! as_bench test -f "$pristine"; then
+		step "Dropping $UPGRADE_SITE, left by an earlier run (bench drop-site)" \
+			"drop it by hand (bench drop-site $UPGRADE_SITE --force --no-backup --db-root-username $DB_ADMIN_USER --db-root-password ...) and run this again" \
+			bench_ drop-site "$UPGRADE_SITE" --db-root-username "$DB_ADMIN_USER" \
+			--db-root-password "$DB_ADMIN_PASSWORD" --no-backup --force --archived-sites-path "$archived"
 	fi
+	if [ ! -f "$BENCH_DIR/sites/$UPGRADE_SITE/site_config.json" ]; then
+		ensure_site "$UPGRADE_SITE"
+		as_bench touch "$pristine"
+	fi
+	as_bench rm -f "$pristine"
 
 	say "Installing the app as of $UPGRADE_FROM ($commit) into the bench"
 	install_code "$old_code"
 	step "Installing $APP as of $UPGRADE_FROM on $UPGRADE_SITE (bench install-app)" \
-		"the app at $UPGRADE_FROM does not install on $UPGRADE_SITE: drop the site (bench drop-site $UPGRADE_SITE --force --no-backup) so that the next run makes it again, or choose another UPGRADE_FROM" \
+		"read the error above: the app at $UPGRADE_FROM does not install on a new ERPNext site of this bench; choose another UPGRADE_FROM" \
 		bench_ --site "$UPGRADE_SITE" install-app "$APP"
 	step "Loading the demo data of $UPGRADE_FROM into $UPGRADE_SITE" \
-		"the demo of $UPGRADE_FROM fails on this bench: choose another UPGRADE_FROM" \
+		"read the error above: the demo of $UPGRADE_FROM fails on this bench; choose another UPGRADE_FROM" \
 		bench_ --site "$UPGRADE_SITE" execute gigafibre_fsm.demo.make_demo_data
 
 	install_checkout
@@ -597,12 +602,13 @@ run_upgrade_layer() {
 	local log=$1 rc state
 	UPGRADE_WORK=$(mktemp -d "${TMPDIR:-/tmp}/gigafibre-upgrade.XXXXXX")
 	chmod 755 "$UPGRADE_WORK"
-	mkdir "$UPGRADE_WORK/code"
+	mkdir "$UPGRADE_WORK/code" "$UPGRADE_WORK/archived"
+	sudo_ chown "$BENCH_USER": "$UPGRADE_WORK/archived"
 	set +e
 	(
 		set -e
 		export FAILED_STEP_FILE="$UPGRADE_WORK/why"
-		upgrade_layer "$UPGRADE_WORK/code" "$UPGRADE_WORK/state"
+		upgrade_layer "$UPGRADE_WORK"
 	) 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	set -e
@@ -629,7 +635,6 @@ cmd_test() {
 		bench_ --site "$TEST_SITE" set-config allow_tests true
 	ensure_app_on_site "$TEST_SITE"
 	ensure_site "$LIFECYCLE_SITE"
-	ensure_site "$UPGRADE_SITE"
 	local log_dir
 	log_dir=$(mktemp -d)
 	chmod 777 "$log_dir"
