@@ -97,7 +97,7 @@ def availability(address_id: str | None = None) -> dict:
 		refuse_field("address_id", _("This field is required"))
 	site = pipeline.load_site(str(address_id).strip())
 	catalogue = pipeline.load_catalogue()
-	# A taken drop still shows what it carries; phone is offered everywhere.
+	# Internet and TV only where the port is free; phone is offered everywhere.
 	plans = pricing.available_plans(
 		catalogue, max_speed_mbps=site.max_speed if site.coverage == "available" else None, zone=site.zone
 	)

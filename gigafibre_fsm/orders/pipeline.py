@@ -254,6 +254,14 @@ def place_order(prepared: Prepared) -> dict:
 				return answer
 			if attempt == OPEN_ATTEMPTS - 1:
 				raise
+		except frappe.UniqueValidationError:
+			# The card setup, the Web Order's other unique key: another order took it meanwhile.
+			frappe.db.rollback()
+			frappe.local.message_log = []
+			frappe.local.response["field"] = "setup_intent_id"
+			frappe.throw(
+				_("setup_intent_id: this card setup already belongs to another order"), OrderConflictError
+			)
 		except frappe.QueryDeadlockError:
 			# Requests with this key were waiting on one that failed: they all reach for the
 			# freed key at once and the database picks victims. Nothing was written yet.

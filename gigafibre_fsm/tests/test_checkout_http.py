@@ -156,6 +156,21 @@ class TestCheckoutOverHTTP(CheckoutCase):
 			frappe.delete_doc("Fibre Drop", drop, force=True, ignore_permissions=True)
 		frappe.db.commit()  # nosemgrep
 
+	def test_one_card_setup_sent_with_two_keys_at_once_makes_one_order(self):
+		body = self.body()
+		bodies = [dict(body, idempotency_key=frappe.generate_hash(length=20)) for _ in range(2)]
+		barrier = threading.Barrier(2)
+
+		def send(b):
+			barrier.wait(timeout=30)
+			return self.checkout(b)
+
+		with ThreadPoolExecutor(2) as pool:
+			responses = [self.track(r) for r in pool.map(send, bodies)]
+		self.assertEqual(
+			sorted(r.status_code for r in responses), [200, 409], [r.text[:300] for r in responses]
+		)
+
 	def test_the_same_key_for_another_order_is_a_conflict(self):
 		body = self.body()
 		self.assertEqual(self.track(self.checkout(body)).status_code, 200)
