@@ -50,10 +50,24 @@ def today() -> datetime.date:
 	return getdate(frappe.flags.current_date or None)
 
 
+CATALOGUE_CACHE_KEY = "gigafibre_fsm:catalogue_rows"
+
+
+def catalogue_rows() -> list[dict]:
+	"""The Item rows the pricing engine reads, cached: every availability, quote and order
+	needs them, and they change only when an Item is saved (which clears the cache)."""
+	return frappe.cache.get_value(
+		CATALOGUE_CACHE_KEY,
+		lambda: frappe.get_all("Item", fields=list(pricing.ITEM_FIELDS), filters=ITEM_FILTERS),
+	)
+
+
+def clear_catalogue_cache(doc=None, method=None) -> None:
+	frappe.cache.delete_value(CATALOGUE_CACHE_KEY)
+
+
 def load_catalogue() -> dict[str, pricing.CatalogueItem]:
-	fields = [*pricing.ITEM_FIELDS, "olt_service_profile"]
-	rows = frappe.get_all("Item", fields=fields, filters=ITEM_FILTERS)
-	return pricing.catalogue_from_items(rows)
+	return pricing.catalogue_from_items(catalogue_rows())
 
 
 # ---------------------------------------------------------------------------------------

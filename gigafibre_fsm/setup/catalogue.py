@@ -139,6 +139,7 @@ def ensure_items() -> None:
 			changed = {k: v for k, v in wanted.items() if (current.get(k) or None) != (v or None)}
 			if changed:
 				frappe.db.set_value("Item", sku, changed)
+				frappe.cache.delete_value("gigafibre_fsm:catalogue_rows")
 			continue
 		frappe.get_doc(
 			{

@@ -273,6 +273,20 @@ class TestCheckout(CheckoutCase):
 		intent = frappe.db.get_value("Web Order", answer["order_id"], "stripe_setup_intent")
 		self.assertTrue(intent.startswith("seti_"))
 
+	def test_a_saved_item_reaches_the_next_price(self):
+		from decimal import Decimal
+
+		self.assertEqual(pipeline.load_catalogue()["TVJEUNESSE"].price, Decimal("5.00"))
+		item = frappe.get_doc("Item", "TVJEUNESSE")
+		try:
+			item.standard_rate = 6
+			item.save(ignore_permissions=True)
+			self.assertEqual(pipeline.load_catalogue()["TVJEUNESSE"].price, Decimal("6.00"))
+		finally:
+			frappe.db.rollback()
+			pipeline.clear_catalogue_cache()
+		self.assertEqual(pipeline.load_catalogue()["TVJEUNESSE"].price, Decimal("5.00"))
+
 	def test_replay_returns_the_first_answer_and_creates_nothing(self):
 		body = self.body()
 		first = self.order(body)
