@@ -218,7 +218,8 @@ class RunningSite:
 				"--timeout",
 				"120",
 				"--preload",
-				"frappe.app:application",
+				# With /assets served, as nginx does in production: the desk needs its bundles.
+				"frappe.app:application_with_statics()",
 			],
 			cwd=frappe.local.sites_path,
 			stdout=self.log.open("w"),

@@ -21,6 +21,7 @@ from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES, make_civic_address, make
 test_ignore = ERPNEXT_DOCTYPES
 
 SCRIPT = Path(__file__).parent / "browser" / "order_page.mjs"
+DESK_SCRIPT = Path(__file__).parent / "browser" / "desk_page.mjs"
 TOOLS = Path(os.environ.get("GIGAFIBRE_BROWSER_TOOLS", "/opt/gigafibre/browser-tools"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
@@ -77,6 +78,55 @@ class TestOrderPage(CheckoutCase):
 		frappe.delete_doc("Fibre Drop", self.page_drop.name, force=True, ignore_permissions=True)
 		frappe.db.commit()  # nosemgrep
 
+	def browse(self, script: Path, args: dict) -> dict:
+		"""Run a browser script; its last line is the JSON outcome."""
+		result = subprocess.run(
+			[self.node, str(script), json.dumps(args)],
+			capture_output=True,
+			text=True,
+			timeout=180,
+			env={**os.environ, "PLAYWRIGHT_CORE": str(self.playwright), "CHROMIUM": CHROMIUM},
+		)
+		lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+		self.assertTrue(lines, f"the browser script printed nothing: {result.stderr[-2000:]}")
+		outcome = json.loads(lines[-1])
+		self.assertTrue(outcome["ok"], f"{outcome} {result.stderr[-1000:]}")
+		self.assertEqual(outcome["errors"], [])
+		return outcome
+
+	def test_an_agent_orders_on_the_desk_page(self):
+		from gigafibre_fsm.tests.utils import make_user
+
+		agent = make_user("agente-bureau@gigafibre.test", "Sales Agent")
+		user = frappe.get_doc("User", agent)
+		user.new_password = "Gigafibre-Bureau-2026!"
+		user.language = "fr"
+		user.save(ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep
+		outcome = self.browse(
+			DESK_SCRIPT,
+			{
+				"url": self.world.site.url,
+				"user": agent,
+				"password": "Gigafibre-Bureau-2026!",
+				"query": "4321 ch du lac brule ste-emilie",
+				"addressId": self.page_address.name,
+				"internet": "FTTH150I",
+				"tv": "TVBSKINNY",
+				# 99.95 + 25 + 28.95 + 0.69 − 10 = 144.59 + TPS 7.23 + TVQ 14.42 = 166.24
+				"expectedMonthly": "166.24",
+				"email": "jean.telephone@example.com",
+				"screenshot": "/tmp/gigafibre-desk-page.png",
+			},
+		)
+		frappe.db.rollback()
+		self.customers += frappe.get_all("Customer", {"customer_name": "Jean Téléphone"}, pluck="name")
+		order = frappe.get_doc("Web Order", outcome["order_id"])
+		self.assertEqual((order.source, order.agent), ("Desk", agent))
+		self.assertFalse(order.payment_method)
+		self.assertEqual(order.payment_link_channels, "sms")
+		self.assertTrue(frappe.db.get_value("Dispatch Job", order.dispatch_job, "contact_me"))
+
 	def test_a_visitor_orders_triple_play(self):
 		args = {
 			"url": self.world.site.url,
@@ -90,19 +140,7 @@ class TestOrderPage(CheckoutCase):
 			"dates": next_weekdays(3),
 			"screenshot": "/tmp/gigafibre-order-page.png",
 		}
-		result = subprocess.run(
-			[self.node, str(SCRIPT), json.dumps(args)],
-			capture_output=True,
-			text=True,
-			timeout=180,
-			env={**os.environ, "PLAYWRIGHT_CORE": str(self.playwright), "CHROMIUM": CHROMIUM},
-		)
-		lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
-		self.assertTrue(lines, f"the browser script printed nothing: {result.stderr[-2000:]}")
-		outcome = json.loads(lines[-1])
-		self.assertTrue(outcome["ok"], f"{outcome} {result.stderr[-1000:]}")
-		self.assertEqual(outcome["errors"], [])
-
+		outcome = self.browse(SCRIPT, args)
 		frappe.db.rollback()
 		order = frappe.get_doc("Web Order", outcome["order_id"])
 		self.assertEqual(order.source, "Website")

@@ -123,12 +123,15 @@ gigafibre.NewInstallation = class NewInstallation {
 
 	async price() {
 		if (!this.address) return;
+		// Answers can arrive out of order: only the latest request's is shown.
+		const asked = (this.priced = (this.priced || 0) + 1);
 		try {
 			const quote = await this.call("quote", {
 				address_id: this.address.address_id,
 				items: this.items(),
 				commitment_months: this.form.get_value("commitment_months"),
 			}, "POST", true);
+			if (asked !== this.priced) return;
 			const rows = quote.lines
 				.map((l) => `<tr><td>${frappe.utils.escape_html(l.description)}</td><td>${l.qty}</td><td class="text-right">${format_currency(l.amount, "CAD")}</td></tr>`)
 				.join("");
@@ -139,7 +142,7 @@ gigafibre.NewInstallation = class NewInstallation {
 				<p>${__("Due at installation")}: <b>${format_currency(quote.due_at_installation.total, "CAD")}</b></p>`
 			);
 		} catch (e) {
-			this.$quote.text(__("Choose at least one service"));
+			if (asked === this.priced) this.$quote.text(__("Choose at least one service"));
 		}
 	}
 
