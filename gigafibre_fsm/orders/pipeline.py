@@ -1,6 +1,6 @@
 """The order pipeline: from a checked request to the whole customer graph, in one transaction.
 
-    answer = place_order(request, source="Website")
+    answer = place_order(prepare(read_checkout(body, today(), needs_card=True), "Website"))
 
 Everything that can be refused is refused before the first write (`prepare`): the address
 and its drop, the basket (pricing engine), the card setup. Then, in the request's one
