@@ -1,0 +1,430 @@
+"""Québec civic addresses folded to one comparable form. Pure Python, no database.
+
+The index (when an RQA extract is loaded) and a query (what a visitor types) go through the
+same functions, so "St-Élie-de-Caxton", "ST ELIE DE CAXTON" and "Saint-Élie-de-Caxton" all
+become the tokens ``saint elie caxton``, and "ch. du Lac-Héroux" becomes the generic
+``chemin`` and the tokens ``lac heroux``.
+
+A token is lower-case ASCII letters and digits. Accents are folded with the standard
+library's Unicode decomposition (NFKD without the combining marks), which is all French
+needs: the few letters it does not decompose (œ, æ) are spelled out first.
+
+What is dropped from matching and why:
+- linking particles (de, du, des, la, l', d'…): RQA stores them in their own column and
+  people write them or not ("rue de l'Église", "rue Église");
+- the province ("QC") and "Canada": every address is in Québec.
+
+What a free query is split into (:func:`parse_query`): the civic number and its suffix, an
+apartment, the street generic (Rue, Chemin…) and direction (Est…), the remaining words as
+tokens, and a postal code with or without its space, wherever it is typed.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Letters NFKD leaves alone, and typographic punctuation people paste from word processors.
+_SPELL_OUT = str.maketrans(
+	{
+		"œ": "oe",
+		"Œ": "OE",
+		"æ": "ae",
+		"Æ": "AE",
+		"ß": "ss",
+		"ø": "o",
+		"Ø": "O",
+		"ł": "l",
+		"Ł": "L",
+		"đ": "d",
+		"’": "'",
+		"‘": "'",
+		"ʼ": "'",
+		"`": "'",
+		"´": "'",
+		"‐": "-",
+		"‑": "-",
+		"‒": "-",
+		"–": "-",
+		"—": "-",
+		"½": " 1/2",
+		"⁄": "/",
+		"№": "#",
+	}
+)
+
+PARTICLES = frozenset(
+	{"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "sur", "sous", "et"}
+)
+
+# Words that say "this is in Québec": noise for matching, whatever the case or accents.
+_NOISE = frozenset({"qc", "canada"})
+
+_SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+# Street generics as RQA writes them (folded) and the abbreviations people type for them.
+GENERICS: dict[str, tuple[str, ...]] = {
+	"rue": ("rue", "r", "street"),
+	"chemin": ("chemin", "ch", "chem", "chm", "road", "rd"),
+	"boulevard": ("boulevard", "boul", "bd", "blvd", "boulv", "bl"),
+	"avenue": ("avenue", "av", "ave", "avn"),
+	"route": ("route", "rte", "rt"),
+	"rang": ("rang", "rg"),
+	"montee": ("montee", "mtee", "mte"),
+	"croissant": ("croissant", "cr", "crois", "cres"),
+	"place": ("place", "pl"),
+	"impasse": ("impasse", "imp"),
+	"terrasse": ("terrasse", "terr", "tsse"),
+	"allee": ("allee", "all"),
+	"cote": ("cote",),
+	"promenade": ("promenade", "prom"),
+	"carre": ("carre",),
+	"cercle": ("cercle",),
+	"cours": ("cours",),
+	"sentier": ("sentier", "sent"),
+	"ruelle": ("ruelle",),
+	"square": ("square", "sq"),
+	"voie": ("voie",),
+	"autoroute": ("autoroute", "aut"),
+	"passage": ("passage",),
+	"concession": ("concession", "conc"),
+	"circuit": ("circuit",),
+	"jardin": ("jardin", "jardins"),
+	"quai": ("quai",),
+	"parc": ("parc",),
+}
+GENERIC_FORMS: dict[str, str] = {form: canon for canon, forms in GENERICS.items() for form in forms}
+# Forms too short or too common to be read as a generic anywhere but right after the civic number.
+_WEAK_GENERIC_FORMS = frozenset({"r", "bl", "cr", "rt", "all", "parc", "quai", "cote", "jardin", "jardins"})
+
+DIRECTIONS: dict[str, str] = {
+	"est": "est",
+	"east": "est",
+	"e": "est",
+	"ouest": "ouest",
+	"west": "ouest",
+	"o": "ouest",
+	"w": "ouest",
+	"nord": "nord",
+	"north": "nord",
+	"n": "nord",
+	"sud": "sud",
+	"south": "sud",
+	"s": "sud",
+}
+
+_ORDINAL = re.compile(r"^(\d{1,3})(?:e|er|re|ere|eme|ieme|iem|em|ier|iere|nd|nde)$")
+_ORDINAL_WORDS = {
+	"premier": "1e",
+	"premiere": "1e",
+	"deuxieme": "2e",
+	"second": "2e",
+	"seconde": "2e",
+	"troisieme": "3e",
+	"quatrieme": "4e",
+	"cinquieme": "5e",
+	"sixieme": "6e",
+	"septieme": "7e",
+	"huitieme": "8e",
+	"neuvieme": "9e",
+	"dixieme": "10e",
+}
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# A postal code anywhere, with or without its space or a hyphen; letters checked separately.
+_POSTAL_IN_TEXT = re.compile(r"(?<![a-z0-9])([a-z]\d[a-z])[\s-]*(\d[a-z]\d)(?![a-z0-9])")
+# The first half alone (forward sortation area), as typed on the way to a full code.
+_FSA_IN_TEXT = re.compile(r"(?<![a-z0-9])([a-z]\d[a-z])(?![a-z0-9])")
+# Canada Post: no D, F, I, O, Q, U anywhere; no W or Z in first position.
+_POSTAL_VALID = re.compile(r"[abceghj-nprstvxy]\d[abceghj-nprstv-z]\d[abceghj-nprstv-z]\d")
+_FSA_VALID = re.compile(r"[abceghj-nprstvxy]\d[abceghj-nprstv-z]")
+
+# An apartment after a marker: "app. 12", "apt 3B", "#12", "unité 4", "bureau 200".
+# A letter alone is a unit only after an explicit apartment marker ("app. B"); after "bureau"
+# or "suite" a number is required, since Bureau and Suite are also street names.
+_APARTMENT = re.compile(
+	r"(?<![a-z0-9])(?:"
+	r"(?:appartement|apartment|appart|appt|app|apt|unite|unit|#)\.?\s*(?:#\s*)?(?P<unit>\d+[a-z]?|[a-z]\d*)"
+	r"|(?:bureau|suite|local|logement|log)\.?\s*(?:#\s*)?(?P<office>\d+[a-z]?)"
+	r")(?![a-z0-9'])"
+)
+
+# Leading civic number, optionally preceded by "unit-" and followed by a suffix:
+# "125", "125A", "125 A", "125-A", "125 1/2", "12-125", "3B-125", "A-125".
+_LEADING_CIVIC = re.compile(
+	r"^\s*(?:(?P<unit>\d+[a-z]?|[a-z])\s*-\s*)?(?P<civic>\d{1,6})"
+	r"(?:\s*-?\s*(?P<suffix>[a-z])(?![a-z0-9'.])|\s+(?P<half>1/2)(?![0-9]))?"
+	r"(?![0-9])"
+)
+
+
+def fold(text: str | None) -> str:
+	"""Lower-case ASCII-ish text: accents removed, œ spelled out, typographic dashes and quotes plain."""
+	if not text:
+		return ""
+	text = unicodedata.normalize("NFKD", str(text).translate(_SPELL_OUT))
+	return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+def canonical_token(token: str) -> str:
+	"""One token in its indexed form: St → saint, 1re → 1e, deuxième → 2e."""
+	if token in _SAINTS:
+		return _SAINTS[token]
+	if token in _ORDINAL_WORDS:
+		return _ORDINAL_WORDS[token]
+	match = _ORDINAL.match(token)
+	if match:
+		return f"{int(match[1])}e"
+	if token.isdigit():
+		return str(int(token))
+	return token
+
+
+def words(text: str | None) -> list[str]:
+	"""The folded words of a text, canonical, particles and province dropped."""
+	out = []
+	for raw in _WORD.findall(fold(text)):
+		token = canonical_token(raw)
+		if token in PARTICLES or token in _NOISE:
+			continue
+		out.append(token)
+	return out
+
+
+def canonical_generic(text: str | None) -> str | None:
+	"""``"Ch."`` → ``"chemin"``; an unknown generic keeps its folded words (``"rond point"``)."""
+	tokens = _WORD.findall(fold(text))
+	if not tokens:
+		return None
+	if len(tokens) == 1:
+		return GENERIC_FORMS.get(tokens[0], tokens[0])
+	return " ".join(tokens)
+
+
+def canonical_direction(text: str | None) -> str | None:
+	tokens = _WORD.findall(fold(text))
+	if len(tokens) != 1:
+		return " ".join(tokens) or None
+	return DIRECTIONS.get(tokens[0], tokens[0])
+
+
+@dataclass(frozen=True)
+class StreetKey:
+	"""A street as the index compares it: generic, specific words, direction."""
+
+	generic: str | None
+	tokens: tuple[str, ...]
+	direction: str | None
+
+
+def street_key(
+	generic: str | None, link: str | None, specific: str | None, direction: str | None
+) -> StreetKey:
+	"""The comparable form of an RQA street; the link (de, du, de l'…) is not compared."""
+	return StreetKey(canonical_generic(generic), tuple(words(specific)), canonical_direction(direction))
+
+
+def municipality_tokens(name: str | None) -> tuple[str, ...]:
+	return tuple(words(name))
+
+
+def compact_postal_code(value: str | None) -> str | None:
+	"""``"j0s 1m0"`` → ``"J0S1M0"``: the form the index stores; None when it is not a postal code."""
+	compact = re.sub(r"[\s-]", "", fold(value))
+	return compact.upper() if _POSTAL_VALID.fullmatch(compact) else None
+
+
+def format_postal_code(compact: str | None) -> str | None:
+	return f"{compact[:3]} {compact[3:]}" if compact else None
+
+
+def delete_keys(token: str) -> set[str]:
+	"""The token and every form of it with one letter removed (symmetric-delete spelling keys).
+
+	A vocabulary token and a typed token within one edit (a letter wrong, missing, extra, or
+	two letters swapped) always share a key, so typos are found by exact lookups in an
+	indexed table. Digits and tokens under 4 letters are matched exactly: "132" is not "13".
+	"""
+	if len(token) < 4 or any(ch.isdigit() for ch in token):
+		return {token}
+	return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+# Words of a street name, or of a municipality name, beyond this many add no pairs.
+MAX_PAIR_WORDS = 6
+
+
+def pair_key(a: str, b: str) -> str:
+	"""Two words of one name (street or municipality) as the index stores them: ``"+dame notre"``.
+
+	Sorted; the ``+`` keeps pairs out of a word's prefix range (``LIKE 'parc%'`` is words only).
+	"""
+	return f"+{a} {b}" if a < b else f"+{b} {a}"
+
+
+def cross_key(street_word: str, municipality_word: str) -> str:
+	"""A word of a street's name with a word of its municipality's: ``"=dame@thurso"``."""
+	return f"={street_word}@{municipality_word}"
+
+
+def pair_keys(street_words, municipality_words) -> list[str]:
+	"""The pairs a street is indexed under: two words of its name, two words of its
+	municipality's, and one of each (its name *in* that municipality).
+
+	Pairs make "rue Notre-Dame, Thurso" a small lookup ("=dame@thurso", "=notre@thurso") where
+	each word alone is on thousands of streets; and the cross pairs tell "rue de la Pointe,
+	Pointe-Supérieur" from every other street of Pointe-Supérieur.
+	"""
+	street = list(dict.fromkeys(street_words))[:MAX_PAIR_WORDS]
+	muni = list(dict.fromkeys(municipality_words))[:MAX_PAIR_WORDS]
+	keys = [pair_key(a, b) for words in (street, muni) for i, a in enumerate(words) for b in words[i + 1 :]]
+	keys += [cross_key(a, b) for a in street for b in muni]
+	return list(dict.fromkeys(keys))
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+	"""A free address query split into its parts. Tokens are canonical (see :func:`words`)."""
+
+	civic: str | None = None
+	suffix: str | None = None
+	apartment: str | None = None
+	generic: str | None = None
+	direction: str | None = None
+	street_tokens: tuple[str, ...] = ()
+	municipality_tokens: tuple[str, ...] = ()
+	postal_code: str | None = None  # compact: J0S1M0
+	postal_prefix: str | None = None  # first half only: J0S
+	# The other reading of "12-125" (civic 12, unit 125), tried when the first finds nothing.
+	alt_civic: str | None = None
+
+	@property
+	def tokens(self) -> tuple[str, ...]:
+		"""Every word to match, street first: where the street ends is known only after a comma."""
+		return self.street_tokens + self.municipality_tokens
+
+	@property
+	def is_empty(self) -> bool:
+		return not (self.tokens or self.postal_code or self.postal_prefix)
+
+
+def _take_postal_code(text: str) -> tuple[str, str | None, str | None]:
+	postal = prefix = None
+	for match in _POSTAL_IN_TEXT.finditer(text):
+		code = match[1] + match[2]
+		if _POSTAL_VALID.fullmatch(code):
+			postal = code.upper()
+			text = text[: match.start()] + " " + text[match.end() :]
+			break
+	if not postal:
+		# Only a trailing first half counts: "J0S" mid-text is more likely a word than a code.
+		for match in _FSA_IN_TEXT.finditer(text):
+			if _FSA_VALID.fullmatch(match[1]) and not text[match.end() :].strip(" ,.;-"):
+				prefix = match[1].upper()
+				text = text[: match.start()] + " " + text[match.end() :]
+				break
+	return text, postal, prefix
+
+
+def _take_apartment(text: str) -> tuple[str, str | None]:
+	match = _APARTMENT.search(text)
+	if not match:
+		return text, None
+	rest = text[: match.start()] + " " + text[match.end() :]
+	if match["office"]:
+		# "125 rue Bureau 200": when "bureau N" would leave the street without a name, the
+		# word is the street's name and the number is not a unit.
+		street = re.split(r"[,;]", _LEADING_CIVIC.sub(" ", rest, count=1))[0]
+		if not [w for w in _WORD.findall(street) if w not in GENERIC_FORMS and w not in PARTICLES]:
+			return text, None
+	return rest, (match["unit"] or match["office"]).upper()
+
+
+def _starts_with_ordinal_street(text: str) -> bool:
+	"""``"3e rang …"``, ``"1re avenue …"``: a numbered street, not civic 3 suffix E."""
+	tokens = _WORD.findall(text[:40])
+	return (
+		len(tokens) >= 2
+		and bool(_ORDINAL.match(tokens[0]))
+		and not tokens[0].isdigit()
+		and tokens[1] in GENERIC_FORMS
+	)
+
+
+def _take_civic(text: str) -> tuple[str, dict]:
+	if _starts_with_ordinal_street(text):
+		return text, {}
+	match = _LEADING_CIVIC.match(text)
+	if not match:
+		return text, {}
+	civic = str(int(match["civic"]))
+	suffix = (match["suffix"] or match["half"] or "").upper() or None
+	unit = match["unit"].upper() if match["unit"] else None
+	parts = {"civic": civic, "suffix": suffix, "apartment": unit}
+	if unit and unit.isdigit():
+		# "125-12": Canada Post puts the unit first, but people also write civic-unit.
+		parts["alt_civic"] = str(int(unit))
+	return text[match.end() :], parts
+
+
+def _classify(tokens: list[str], street: bool = True) -> tuple[str | None, str | None, list[str]]:
+	"""Pick the generic and the direction out of a street's words; the rest are content.
+
+	A municipality (``street=False``) has neither: "Ham-Nord" is a name, not a direction.
+	"""
+	generic = direction = None
+	content: list[str] = []
+	for i, form in enumerate(tokens):
+		if street and generic is None and form in GENERIC_FORMS:
+			# The generic comes first ("Rue X", "ch. X") or after an ordinal ("3e Rang").
+			at_start = not content and (form not in _WEAK_GENERIC_FORMS or i == 0)
+			after_ordinal = (
+				len(content) == 1 and bool(_ORDINAL.match(content[0])) and not content[0].isdigit()
+			)
+			if at_start or after_ordinal:
+				generic = GENERIC_FORMS[form]
+				continue
+		if street and direction is None and content and form in DIRECTIONS:
+			# A lone letter is a direction only at the end of the street ("boul. Ste-Anne E").
+			if len(form) > 1 or i == len(tokens) - 1:
+				direction = DIRECTIONS[form]
+				continue
+		token = canonical_token(form)
+		if token in PARTICLES or token in _NOISE:
+			continue
+		content.append(token)
+	return generic, direction, content
+
+
+def parse_query(query: str | None) -> ParsedQuery:
+	"""Split what someone typed into civic number, suffix, apartment, street, municipality, postal code.
+
+	Never raises: anything unreadable is left out, so junk parses to an empty query.
+	"""
+	text = fold(query)[:300]
+	if not text.strip():
+		return ParsedQuery()
+	text, postal, prefix = _take_postal_code(text)
+	text, apartment = _take_apartment(text)
+	# What a removed unit leaves in front ("unité 4 - 125 …") is not part of the civic number.
+	text, civic_parts = _take_civic(text.lstrip(" -,.;:#"))
+	if not apartment:
+		apartment = civic_parts.get("apartment")
+	# A comma separates the street from the municipality ("125 rue X, Saint-Adrien").
+	pieces = [p for p in re.split(r"[,;]", text) if _WORD.search(p)]
+	street_words = _WORD.findall(pieces[0]) if pieces else []
+	municipality_words = [w for p in pieces[1:] for w in _WORD.findall(p)]
+	generic, direction, street_tokens = _classify(street_words)
+	_, _, municipality_toks = _classify(municipality_words, street=False)
+	return ParsedQuery(
+		civic=civic_parts.get("civic"),
+		suffix=civic_parts.get("suffix"),
+		apartment=apartment,
+		generic=generic,
+		direction=direction,
+		street_tokens=tuple(street_tokens),
+		municipality_tokens=tuple(municipality_toks),
+		postal_code=postal,
+		postal_prefix=prefix,
+		alt_civic=civic_parts.get("alt_civic"),
+	)
