@@ -1,4 +1,3 @@
-
 from gigafibre_fsm.status_flow import ALLOWED, FLOWS, NOT_ALLOWED, REASON_REQUIRED
 
 LOCATION = FLOWS["Service Location"]
