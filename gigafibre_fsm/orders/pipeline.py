@@ -201,6 +201,9 @@ def check_card(request: CheckoutRequest) -> dict:
 		refuse(_("unknown card setup"))
 	if intent.status != "succeeded":
 		refuse(_("the card was not saved ({0})").format(intent.status))
+	if intent.usage != "off_session":
+		# The card is charged after the installation, without the customer there.
+		refuse(_("the card was not saved for charges after the installation"))
 	customer = intent.customer
 	if not customer or isinstance(customer, str) or customer.get("deleted"):
 		refuse(_("the card setup has no customer"))

@@ -354,8 +354,12 @@ class TestNotifications(CheckoutCase):
 			self.assertEqual(len(enqueue.call_args_list), 3)
 		frappe.db.commit()  # nosemgrep
 		self.assertEqual(self.world.twilio.sent(), [])
-		self.run_jobs(answer["order_id"])
-		self.run_jobs(answer["order_id"])  # a job run twice sends nothing more
+		with patch("frappe.publish_realtime") as publish:
+			self.run_jobs(answer["order_id"])
+			self.run_jobs(answer["order_id"])  # a job run twice sends nothing more
+		publish.assert_called_once()
+		self.assertEqual(publish.call_args.args[0], tasks.REALTIME_EVENT)
+		self.assertEqual(publish.call_args.args[1]["dispatch_job"], answer["dispatch_job"])
 		sms = self.world.twilio.sent()
 		self.assertEqual(len(sms), 1)
 		self.assertTrue(sms[0]["body"]["Body"].startswith("Commande confirmée!"))
