@@ -457,6 +457,7 @@ def create_service_location(prepared: Prepared) -> None:
 		"postal_code": address.postal_code,
 		"latitude": address.latitude,
 		"longitude": address.longitude,
+		"civic_address": address.name,
 	}
 	if fibre:
 		# The port comes from the drop; saving the location reserves it (network/drop_claims.py).

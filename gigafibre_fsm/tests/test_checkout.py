@@ -162,6 +162,7 @@ class TestCheckout(CheckoutCase):
 		)
 		self.assertEqual(location.ont_id, self.drop.ont_slot)
 		self.assertEqual(location.city, "Saint-Adrien")
+		self.assertEqual(location.civic_address, self.address.name)
 		self.assertEqual(
 			drop_status(frappe.db.get_value("Fibre Drop", self.drop.name, "installed_serial")), "Reserved"
 		)
