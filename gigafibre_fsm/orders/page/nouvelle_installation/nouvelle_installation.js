@@ -89,7 +89,7 @@ gigafibre.NewInstallation = class NewInstallation {
 		const results = await this.call("search_addresses", { q, limit: 8 }, "GET");
 		(results || []).forEach((address) => {
 			$(`<button class="btn btn-xs btn-default gf-address" style="display:block;margin:2px 0"></button>`)
-				.text(`${address.label} — ${__(address.coverage)}`)
+				.text(address.label)
 				.attr("data-address-id", address.address_id)
 				.on("click", () => this.choose(address))
 				.appendTo(this.$results);
