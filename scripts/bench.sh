@@ -22,6 +22,7 @@
 #   PORT             port of `serve` (default 8000)
 #   REDIS_URL        Redis used for cache and queue (default redis://127.0.0.1:6379)
 #   UPGRADE_FROM     commit of this repository the upgrade test starts from (default 11cfcd0)
+#   CHROMIUM         browser of the order page's browser test (default /usr/bin/chromium)
 #   DEV_SITE, TEST_SITE, LIFECYCLE_SITE, UPGRADE_SITE  names of the sites
 set -euo pipefail
 
@@ -44,6 +45,10 @@ LIFECYCLE_SITE=${LIFECYCLE_SITE:-gigafibre-lifecycle.localhost}
 UPGRADE_SITE=${UPGRADE_SITE:-gigafibre-upgrade.localhost}
 UPGRADE_FROM=${UPGRADE_FROM:-11cfcd0}
 APP=gigafibre_fsm
+# Set by `test`: the app's optional dependencies to install with it, and the browser it drives.
+APP_EXTRAS=
+NEED_BROWSER=
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 MARIADB_CNF=/etc/mysql/mariadb.conf.d/99-gigafibre-frappe.cnf
 # Node and Python versions Frappe 15 supports.
 NODE_MIN=18
@@ -460,9 +465,14 @@ install_code() {
 		sudo_ rsync -a --delete --exclude .git --exclude '__pycache__' "$source/" "$target/"
 		sudo_ chown -R "$BENCH_USER": "$target"
 	fi
-	step "Installing the app's Python package into the bench (uv pip install -e)" \
+	# With the extras the test command needs (e.g. [test]), when this version declares them.
+	local spec=$target
+	if [ -n "$APP_EXTRAS" ] && as_bench grep -qE "^[[:space:]]*${APP_EXTRAS}[[:space:]]*=" "$source/pyproject.toml"; then
+		spec="${target}[${APP_EXTRAS}]"
+	fi
+	step "Installing the app's Python package into the bench (uv pip install -e ${spec##*/})" \
 		"check that PyPI is reachable for $BENCH_USER and that $source/pyproject.toml is valid" \
-		bench_pip -e "$target"
+		bench_pip -e "$spec"
 	local imported expected
 	imported=$(site_python -c 'import os, gigafibre_fsm; print(os.path.realpath(os.path.dirname(gigafibre_fsm.__file__)))') \
 		|| die "the bench cannot import $APP after installing it from $source"
@@ -504,8 +514,27 @@ ensure_app_on_site() {
 		bench_ --site "$site" migrate
 }
 
+# The browser test of the order page drives Chromium: installed when missing, and when that
+# fails the run goes on (that test then fails with its own message).
+ensure_browser() {
+	[ -n "$NEED_BROWSER" ] && [ ! -x "$CHROMIUM" ] || return 0
+	local log="$STEP_LOGS/chromium.log"
+	say "Installing chromium for the browser test (apt-get install chromium)"
+	if ! sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+		</dev/null >"$log" 2>&1; then
+		sudo_ apt-get update -qq >>"$log" 2>&1 || true
+		sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+			</dev/null >>"$log" 2>&1 || true
+	fi
+	if [ ! -x "$CHROMIUM" ]; then
+		tail -n 15 "$log" >&2
+		printf '\nWARNING: no browser at %s: the browser test will fail. Install Chromium (Debian: apt-get install chromium) and set CHROMIUM to its path.\n' "$CHROMIUM" >&2
+	fi
+}
+
 prepare_bench() {
 	ensure_system
+	ensure_browser
 	ensure_mariadb
 	ensure_redis
 	ensure_bench_cli
@@ -629,6 +658,8 @@ run_upgrade_layer() {
 
 cmd_test() {
 	[ -d "$BENCH_DIR" ] || say "No bench at $BENCH_DIR yet: building one (about 10 minutes)"
+	APP_EXTRAS="test"
+	NEED_BROWSER=1
 	prepare
 	ensure_site "$TEST_SITE"
 	step "Allowing tests on $TEST_SITE" "check $BENCH_DIR/sites/$TEST_SITE/site_config.json" \

@@ -5,12 +5,14 @@
 # which must install everything they need by themselves. The served site is then checked
 # over HTTP (ping, Administrator login, demo data).
 #
-#   sudo scripts/fresh-machine-check.sh [FOLDER]     (default FOLDER: /var/tmp/gigafibre-fresh)
+#   sudo env FRAPPE_REPO=... ERPNEXT_REPO=... bash scripts/fresh-machine-check.sh [FOLDER]
+#   (default FOLDER: /var/tmp/gigafibre-fresh)
 #
-# Takes 30-60 minutes and a few GB of disk; not run by CI. The machine running it needs root,
-# debootstrap (installed with apt when missing), mount and chroot. The chroot shares this
-# machine's network, so its MariaDB, Redis and web server use their own ports (3307, 6380,
-# 8010 by default), which must be free; this machine's own services are never touched.
+# Takes 15-60 minutes (mostly downloads) and a few GB of disk; not run by CI. The machine
+# running it needs root, debootstrap (installed with apt when missing), mount and chroot.
+# The chroot shares this machine's network, so its MariaDB, Redis and web server use their
+# own ports (3307, 6380, 8010 by default), which must be free; this machine's own services
+# are never touched. Only committed code is checked: the clone has no uncommitted changes.
 #
 # Settings (environment):
 #   REPO, REF             repository to clone (default the one holding this script) and the
