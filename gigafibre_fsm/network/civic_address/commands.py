@@ -1,9 +1,12 @@
-"""Bench command: ``bench --site SITE load-addresses FILE.csv``.
+"""Bench commands of the civic-address reference.
 
-Loads an Adresses Québec (RQA) extract into Civic Address and its search index; a re-load
-of a newer extract updates the addresses by ``rqa_id``. A file with a bad row loads nothing
-and the command lists the bad lines. ``gigafibre_fsm/commands.py`` adds :data:`commands` to
-the app's command list.
+- ``bench --site SITE load-addresses FILE.csv`` loads an Adresses Québec (RQA) extract into
+  Civic Address and its search index; a re-load of a newer extract updates the addresses by
+  ``rqa_id``. A file with a bad row loads nothing and the command lists the bad lines.
+- ``bench --site SITE rebuild-address-index`` rebuilds the search index from the records
+  (after a change in how addresses are normalised).
+
+``gigafibre_fsm/commands.py`` adds :data:`commands` to the app's command list.
 """
 
 import sys
@@ -13,29 +16,20 @@ import click
 from frappe.commands import get_site, pass_context
 
 
-@click.command("load-addresses")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, resolve_path=True))
-@pass_context
-def load_addresses(context, path: str):
-	"""Load an RQA civic-address extract (CSV, UTF-8, header row) into Civic Address."""
-	import frappe
+def _progress_printer():
 	from frappe import _
 
-	from gigafibre_fsm.network.civic_address.loader import AddressFileError, LoadInProgressError, load_csv
-
-	site = get_site(context)
-	frappe.init(site=site)
-	frappe.connect()
 	started = time.monotonic()
 	current = [None]
+	names = {
+		"export": _("Reading addresses"),
+		"check": _("Checking rows"),
+		"stage": _("Staging rows"),
+		"index": _("Indexing streets"),
+		"merge": _("Saving addresses"),
+	}
 
 	def progress(stage: str, done: int, total: int | None) -> None:
-		names = {
-			"check": _("Checking rows"),
-			"stage": _("Staging rows"),
-			"index": _("Indexing streets"),
-			"merge": _("Saving addresses"),
-		}
 		if current[0] not in (None, stage):
 			click.echo("", err=True)  # the previous stage's line stays
 		current[0] = stage
@@ -43,8 +37,21 @@ def load_addresses(context, path: str):
 		elapsed = time.monotonic() - started
 		click.echo(f"\r{names.get(stage, stage)}: {count} ({elapsed:.0f} s)", nl=False, err=True)
 
+	return progress
+
+
+def _run(context, load) -> None:
+	"""Connect to the site, run ``load(progress)``, print its result or why nothing was loaded."""
+	import frappe
+	from frappe import _
+
+	from gigafibre_fsm.network.civic_address.loader import AddressFileError, LoadInProgressError
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
 	try:
-		result = load_csv(path, progress=progress)
+		result = load(_progress_printer())
+		frappe.db.commit()  # nosemgrep: a bench command; the load itself commits on its own connection
 		summary = _("{0} addresses in {1} s: {2} new, {3} updated, {4} unchanged ({5} new streets)").format(
 			f"{result.rows:,}",
 			f"{result.seconds:.0f}",
@@ -71,4 +78,23 @@ def load_addresses(context, path: str):
 	click.secho(summary, fg="green")
 
 
-commands = [load_addresses]
+@click.command("load-addresses")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, resolve_path=True))
+@pass_context
+def load_addresses(context, path: str):
+	"""Load an RQA civic-address extract (CSV, UTF-8, header row) into Civic Address."""
+	from gigafibre_fsm.network.civic_address.loader import load_csv
+
+	_run(context, lambda progress: load_csv(path, progress=progress))
+
+
+@click.command("rebuild-address-index")
+@pass_context
+def rebuild_address_index(context):
+	"""Rebuild the civic-address search index from the Civic Address records."""
+	from gigafibre_fsm.network.civic_address.loader import rebuild_index
+
+	_run(context, rebuild_index)
+
+
+commands = [load_addresses, rebuild_address_index]

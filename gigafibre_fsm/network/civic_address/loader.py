@@ -38,6 +38,7 @@ from frappe import _
 
 from gigafibre_fsm.network.civic_address import records
 from gigafibre_fsm.network.civic_address.normalize import (
+	PAIR_MARKS,
 	compact_postal_code,
 	delete_keys,
 	municipality_tokens,
@@ -47,6 +48,13 @@ from gigafibre_fsm.network.civic_address.normalize import (
 from gigafibre_fsm.network.civic_address.schema import ensure_search_tables, search_tables_exist
 
 LOCK_NAME = "gf_civic_address_load"
+INDEX_TABLES = (
+	"gf_civic_street",
+	"gf_civic_token",
+	"gf_civic_vocab",
+	"gf_civic_spelling",
+	"gf_civic_postal_street",
+)
 MAX_REPORTED_ERRORS = 50
 PROGRESS_EVERY = 100_000
 LABEL_LENGTH = 255
@@ -163,14 +171,18 @@ def _lines(path: str, errors: list, counter: list) -> Iterator[str]:
 class _StreetIndex:
 	"""Streets already indexed and those this file adds, keyed by their comparable form."""
 
-	def __init__(self, prepared: _Prepared, connection):
+	def __init__(self, prepared: _Prepared, connection, rebuild: bool = False):
 		self.prepared = prepared
-		with connection.cursor() as cur:
-			cur.execute("SELECT skey, street_id FROM gf_civic_street")
-			self.ids: dict[str, int] = dict(cur.fetchall())
-			# Words only: pairs start with + or = (normalize.pair_keys).
-			cur.execute("SELECT tok FROM gf_civic_vocab WHERE tok NOT LIKE '+%' AND tok NOT LIKE '=%'")
-			self.known_tokens: set[str] = {row[0] for row in cur.fetchall()}
+		self.ids: dict[str, int] = {}
+		self.known_tokens: set[str] = set()
+		if not rebuild:  # a rebuild starts the index afresh
+			with connection.cursor() as cur:
+				cur.execute("SELECT skey, street_id FROM gf_civic_street")
+				self.ids = dict(cur.fetchall())
+				# Words only: pairs start with a mark (normalize.PAIR_MARKS).
+				marks = " AND ".join(f"tok NOT LIKE '{mark}%'" for mark in PAIR_MARKS)
+				cur.execute(f"SELECT tok FROM gf_civic_vocab WHERE {marks}")
+				self.known_tokens = {row[0] for row in cur.fetchall()}
 		self.next_id = max(self.ids.values(), default=0) + 1
 		self.streets = open(prepared.path("streets"), "w", encoding="utf-8")
 		self.tokens = open(prepared.path("tokens"), "w", encoding="utf-8")
@@ -211,11 +223,11 @@ class _StreetIndex:
 			f.close()
 
 
-def _prepare(path: str, connection, progress: Progress) -> _Prepared:
+def _prepare(path: str, connection, progress: Progress, rebuild: bool = False) -> _Prepared:
 	prepared = _Prepared(tempfile.mkdtemp(prefix="gf-civic-"))
 	errors: list[tuple[int, str, str]] = []
 	bad = [0]
-	streets = _StreetIndex(prepared, connection)
+	streets = _StreetIndex(prepared, connection, rebuild)
 	cleaner = records.RowCleaner()
 	places: dict[tuple, tuple[int, str, str, str]] = {}
 	postal_streets: set[tuple[str, int]] = set()
@@ -447,7 +459,9 @@ REFRESH_META_SQL = """
 	ON DUPLICATE KEY UPDATE v = VALUES(v)"""
 
 
-def _apply(connection, prepared: _Prepared, progress: Progress, result: LoadResult) -> None:
+def _apply(
+	connection, prepared: _Prepared, progress: Progress, result: LoadResult, rebuild: bool = False
+) -> None:
 	now = frappe.utils.now_datetime().strftime("%Y-%m-%d %H:%M:%S.%f")
 	user = frappe.session.user if getattr(frappe.local, "session", None) else "Administrator"
 	timings = result.timings
@@ -467,6 +481,10 @@ def _apply(connection, prepared: _Prepared, progress: Progress, result: LoadResu
 
 			t = time.monotonic()
 			progress("index", 0, None)
+			if rebuild:
+				# In the transaction: searches see the old index until the new one commits.
+				for table in INDEX_TABLES:
+					cur.execute(f"DELETE FROM {table}")
 			_load_file(cur, prepared.path("streets"), "gf_civic_street")
 			_load_file(cur, prepared.path("tokens"), "gf_civic_token", ignore=True)
 			_load_file(cur, prepared.path("spelling"), "gf_civic_spelling", ignore=True)
@@ -502,12 +520,13 @@ def _apply(connection, prepared: _Prepared, progress: Progress, result: LoadResu
 	result.unchanged = prepared.rows - touched
 
 
-def load_csv(path: str, progress: Progress | None = None) -> LoadResult:
+def load_csv(path: str, progress: Progress | None = None, rebuild: bool = False) -> LoadResult:
 	"""Load an RQA extract (CSV, UTF-8, header row): new ids are added, known ids updated.
 
 	``progress(stage, done, total)`` is called now and then; stages are ``check``, ``stage``,
 	``index`` and ``merge``. Raises :class:`AddressFileError` (with every bad line, up to 50)
-	and loads nothing when any row is bad.
+	and loads nothing when any row is bad. ``rebuild`` replaces the whole search index by the
+	one of this file (see :func:`rebuild_index`).
 	"""
 	progress = progress or _noop
 	started = time.monotonic()
@@ -522,17 +541,51 @@ def load_csv(path: str, progress: Progress | None = None) -> LoadResult:
 			if not cur.fetchone()[0]:
 				raise LoadInProgressError(_("Another address load is running; try again when it is done"))
 		result = LoadResult()
-		prepared = _prepare(path, connection, progress)
+		prepared = _prepare(path, connection, progress, rebuild)
 		try:
 			result.rows, result.new_streets = prepared.rows, prepared.new_streets
 			result.timings["check"] = prepared.check_seconds
-			_apply(connection, prepared, progress, result)
+			_apply(connection, prepared, progress, result, rebuild)
 		finally:
 			shutil.rmtree(prepared.folder, ignore_errors=True)
 	finally:
 		connection.close()  # releases the lock
 	result.seconds = time.monotonic() - started
 	return result
+
+
+def rebuild_index(progress: Progress | None = None) -> LoadResult:
+	"""Rebuild the search index from the Civic Address records, e.g. after a change in how
+	addresses are normalised: the records are written out in the extract format and loaded
+	back, which leaves them unchanged (``modified`` included) and replaces the index in the
+	same transaction."""
+	fd, path = tempfile.mkstemp(prefix="gf-civic-export-", suffix=".csv")
+	try:
+		with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+			writer = csv.writer(f, lineterminator="\n")
+			writer.writerow(records.COLUMNS)
+			columns = ", ".join(f"`{c}`" for c in records.COLUMNS)
+			last, done = "", 0
+			while True:
+				# Keyset pages: constant cost per page on millions of rows.
+				rows = frappe.db.sql(
+					f"SELECT {columns} FROM `tabCivic Address` WHERE name > %s ORDER BY name LIMIT 50000",
+					last,
+				)
+				if not rows:
+					break
+				writer.writerows([("" if v is None else v) for v in row] for row in rows)
+				last, done = rows[-1][0], done + len(rows)
+				(progress or _noop)("export", done, None)
+		if not done:
+			# No address: nothing to load, an empty index (the caller commits).
+			for table in INDEX_TABLES:
+				frappe.db.sql(f"DELETE FROM {table}")
+			frappe.db.sql(REFRESH_META_SQL)
+			return LoadResult()
+		return load_csv(path, progress, rebuild=True)
+	finally:
+		os.unlink(path)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -254,17 +254,23 @@ def delete_keys(token: str) -> set[str]:
 MAX_PAIR_WORDS = 6
 
 
-def pair_key(a: str, b: str) -> str:
-	"""Two words of one name (street or municipality) as the index stores them: ``"+dame notre"``.
+# Pair kinds: two words of a street's name, two of its municipality's, one of each. The mark
+# also keeps pairs out of a word's prefix range (``LIKE 'parc%'`` is words only).
+STREET_PAIR = "+"
+MUNICIPALITY_PAIR = "*"
+CROSS_PAIR = "="
+PAIR_MARKS = (STREET_PAIR, MUNICIPALITY_PAIR, CROSS_PAIR)
 
-	Sorted; the ``+`` keeps pairs out of a word's prefix range (``LIKE 'parc%'`` is words only).
-	"""
-	return f"+{a} {b}" if a < b else f"+{b} {a}"
+
+def pair_key(a: str, b: str, kind: str = STREET_PAIR) -> str:
+	"""Two words of one name as the index stores them: ``"+dame notre"`` (street),
+	``"*anicet saint"`` (municipality); sorted."""
+	return f"{kind}{a} {b}" if a < b else f"{kind}{b} {a}"
 
 
 def cross_key(street_word: str, municipality_word: str) -> str:
 	"""A word of a street's name with a word of its municipality's: ``"=dame@thurso"``."""
-	return f"={street_word}@{municipality_word}"
+	return f"{CROSS_PAIR}{street_word}@{municipality_word}"
 
 
 def pair_keys(street_words, municipality_words) -> list[str]:
@@ -277,7 +283,12 @@ def pair_keys(street_words, municipality_words) -> list[str]:
 	"""
 	street = list(dict.fromkeys(street_words))[:MAX_PAIR_WORDS]
 	muni = list(dict.fromkeys(municipality_words))[:MAX_PAIR_WORDS]
-	keys = [pair_key(a, b) for words in (street, muni) for i, a in enumerate(words) for b in words[i + 1 :]]
+	keys = [
+		pair_key(a, b, kind)
+		for words, kind in ((street, STREET_PAIR), (muni, MUNICIPALITY_PAIR))
+		for i, a in enumerate(words)
+		for b in words[i + 1 :]
+	]
 	keys += [cross_key(a, b) for a in street for b in muni]
 	return list(dict.fromkeys(keys))
 

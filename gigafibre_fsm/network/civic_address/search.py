@@ -31,6 +31,8 @@ import frappe
 
 from gigafibre_fsm.network.civic_address import ranking
 from gigafibre_fsm.network.civic_address.normalize import (
+	MUNICIPALITY_PAIR,
+	STREET_PAIR,
 	ParsedQuery,
 	cross_key,
 	delete_keys,
@@ -50,7 +52,9 @@ MAX_STREETS = 100
 # Pairs of typed words looked up: readings per typed word, pairs at most, and pairs on more
 # streets than this are skipped (they select nothing).
 PAIR_READINGS = 2
-MAX_PAIRS = 60
+# A reading at least this similar to a typed word that is not a known word is plausible.
+LIKELY_SIMILARITY = 0.8
+MAX_PAIRS = 80
 PAIR_MAX_STREETS = 2500
 # Streets whose addresses are read: the first ones, and those within this share of the best
 # street's score, at most this many. Each is a lookup in the address index (a disk read when
@@ -107,7 +111,7 @@ def _expand(query: ParsedQuery) -> tuple[dict[str, list[_Reading]], int]:
 	typed = list(dict.fromkeys(query.tokens))
 	keys: dict[str, set[str]] = {}
 	for token in typed:
-		for key in delete_keys(token):
+		for key in sorted(delete_keys(token)):  # sorted: the same query reads the same way
 			keys.setdefault(key, set()).add(token)
 	last = query.tokens[-1] if query.tokens else ""
 	params: list = [tuple(keys)]
@@ -137,9 +141,13 @@ def _expand(query: ParsedQuery) -> tuple[dict[str, list[_Reading]], int]:
 
 
 def _likeliest(options: list[_Reading]) -> _Reading:
-	"""The reading a person most likely meant: the most similar, then the most common
-	("mouliin" is Moulin, not the rare Houliin)."""
-	return max(options, key=lambda r: (r.similarity, r.streets))
+	"""The reading a person most likely meant: the word itself when it is known, else the most
+	common of the close ones — a typo of a common word is likelier than a rare look-alike
+	("mouliin" is Moulin, not Houliin; "roviere" is Rivière, not Rovaière)."""
+	exact = [r for r in options if r.similarity == 1.0]
+	if exact:
+		return max(exact, key=lambda r: r.streets)
+	return max(options, key=lambda r: (r.similarity >= LIKELY_SIMILARITY, r.streets, r.similarity))
 
 
 def _reading_weights(options: list[_Reading], streets: int) -> dict[str, float]:
@@ -163,15 +171,40 @@ def _weights(readings: dict, streets: int) -> dict[str, float]:
 	}
 
 
-def _street_terms(readings: dict, streets: int, force: bool = False) -> _Terms:
+def _pair_keys(a: str, b: str, part_a: str, part_b: str) -> tuple[str, ...]:
+	"""Index keys for two typed words. After a comma the words are the municipality's; the
+	parts are ``street``, ``municipality`` or ``None`` (no comma, or typed in both)."""
+	if part_a == part_b == "street":
+		return (pair_key(a, b, STREET_PAIR),)
+	if part_a == part_b == "municipality":
+		return (pair_key(a, b, MUNICIPALITY_PAIR),)
+	if (part_a, part_b) == ("street", "municipality"):
+		return (cross_key(a, b),)
+	if (part_a, part_b) == ("municipality", "street"):
+		return (cross_key(b, a),)
+	return (pair_key(a, b, STREET_PAIR), pair_key(a, b, MUNICIPALITY_PAIR), cross_key(a, b), cross_key(b, a))
+
+
+def _part(query: ParsedQuery, token: str) -> str | None:
+	if not query.municipality_tokens:
+		return None
+	in_street, in_muni = token in query.street_tokens, token in query.municipality_tokens
+	return "street" if in_street and not in_muni else "municipality" if in_muni and not in_street else None
+
+
+def _street_terms(query: ParsedQuery, readings: dict, streets: int, force: bool = False) -> _Terms:
 	"""The words and pairs the street read uses. Without ``force``, a typed word on more than
 	the budget's streets is left out when pairs of words can do the selecting; with it, the
 	rarest typed word always selects (read up to :data:`POSTINGS_CAP` postings)."""
 	terms = _Terms()
-	typed = [(options, _reading_weights(options, streets)) for options in readings.values() if options]
+	typed = [
+		(options, _reading_weights(options, streets), _part(query, token))
+		for token, options in readings.items()
+		if options
+	]
 	force = force or len(typed) < 2
 	spent = 0
-	for options, weights in sorted(typed, key=lambda t: sum(r.streets for r in t[0])):
+	for options, weights, _part_of in sorted(typed, key=lambda t: sum(r.streets for r in t[0])):
 		cost = sum(r.streets for r in options)
 		if spent + cost > POSTINGS_BUDGET and (terms.select or not force):
 			# Too common to select with alone; the pairs below still use it.
@@ -182,24 +215,20 @@ def _street_terms(readings: dict, streets: int, force: bool = False) -> _Terms:
 		terms.select.extend(weights.items())
 	# Every two typed words, in their likeliest readings: Notre-Dame in Thurso is a handful of
 	# streets where "dame" and "thurso" are each on thousands.
-	likely = [
-		[
-			(r.word, weights[r.word])
-			for r in sorted(options, key=lambda r: (r.similarity, r.streets), reverse=True)
-		][:PAIR_READINGS]
-		for options, weights in typed
-	]
+	likely = []
+	for options, weights, part in typed:
+		first = _likeliest(options)
+		others = sorted(options, key=lambda r: (r.similarity, r.streets, r.word), reverse=True)
+		chosen = [first, *(r for r in others if r is not first)][:PAIR_READINGS]
+		likely.append(([(r.word, weights[r.word]) for r in chosen], part))
 	pairs: dict[str, float] = {}
-	for i, first in enumerate(likely):
-		for second in likely[i + 1 :]:
+	for i, (first, part_a) in enumerate(likely):
+		for second, part_b in likely[i + 1 :]:
 			for a, wa in first:
 				for b, wb in second:
-					if a == b:
-						continue
-					# Which typed word is the street's and which the municipality's is not
-					# known: all three readings are looked up.
-					for key in (pair_key(a, b), cross_key(a, b), cross_key(b, a)):
-						pairs[key] = max(pairs.get(key, 0.0), wa + wb)
+					if a != b:
+						for key in _pair_keys(a, b, part_a, part_b):
+							pairs[key] = max(pairs.get(key, 0.0), wa + wb)
 	terms.pairs = sorted(pairs.items(), key=lambda p: -p[1])[:MAX_PAIRS]
 	return terms
 
@@ -236,7 +265,7 @@ def _streets(terms: _Terms, postal: str | None) -> list[tuple[int, float, bool]]
 		return []
 	sql = (
 		f"SELECT street_id, SUM(w) AS score, MAX(p) FROM ({' UNION ALL '.join(parts)}) x "
-		f"GROUP BY street_id ORDER BY score DESC LIMIT {MAX_STREETS}"
+		f"GROUP BY street_id ORDER BY score DESC, street_id LIMIT {MAX_STREETS}"
 	)
 	return [(int(street), float(score), bool(p)) for street, score, p in frappe.db.sql(sql, params)]
 
@@ -384,12 +413,12 @@ def rank(q: str, limit: int = 8) -> list[ranking.Candidate]:
 	if query.tokens and not any(readings.values()) and not query.postal_code:
 		return []  # no word typed is a word of any address
 	weights = _weights(readings, n_streets)
-	terms = _street_terms(readings, n_streets)
+	terms = _street_terms(query, readings, n_streets)
 	streets = _streets(terms, query.postal_code)
 	candidates = _with_civic(query, streets)
 	if not candidates and terms.skipped:
 		# The pairs found nothing with the number typed: let the rarest word select after all.
-		terms = _street_terms(readings, n_streets, force=True)
+		terms = _street_terms(query, readings, n_streets, force=True)
 		streets = _streets(terms, query.postal_code)
 		candidates = _with_civic(query, streets)
 	if not candidates:

@@ -194,7 +194,12 @@ def test_delete_keys_meet_within_one_typo():
 
 def test_pairs_of_a_street_tell_its_name_from_its_municipality():
 	keys = pair_keys(("pointe",), ("pointe", "superieur"))
-	assert keys == ["+pointe superieur", "=pointe@pointe", "=pointe@superieur"]
+	assert keys == ["*pointe superieur", "=pointe@pointe", "=pointe@superieur"]
 	assert pair_keys(("notre", "dame"), ("thurso",)) == ["+dame notre", "=notre@thurso", "=dame@thurso"]
+	assert pair_keys(("principale",), ("saint", "anicet")) == [
+		"*anicet saint",
+		"=principale@saint",
+		"=principale@anicet",
+	]
 	assert pair_key("b", "a") == pair_key("a", "b") == "+a b"
 	assert cross_key("dame", "thurso") == "=dame@thurso"
