@@ -476,6 +476,40 @@ def clean_ip(value: str | bytes | None) -> str | Invalid | None:
 	return str(address)
 
 
+_SAINT = re.compile(r"\b(st|ste)[.\s]*-\s*", re.I)
+
+
+def city_key(value: str | bytes | None) -> str:
+	"""What two spellings of one municipality share: ``"ST-ZENON"`` and ``"Saint-Zénon"`` → ``"saint-zenon"``."""
+	text = _fold(value) if value is not None else ""
+	text = _SAINT.sub(lambda m: "saint-" if m[1].lower() == "st" else "sainte-", text)
+	return re.sub(r"\s*-\s*", "-", text)
+
+
+def city_spellings(counts: dict[str, int]) -> dict[str, str]:
+	"""The spelling to keep for each municipality, from how often each spelling occurs.
+
+	Staff typed "St-Zénon", "SAINT-ZÉNON" and "Saint-Zenon" for Saint-Zénon: the kept one is
+	written out (no St-/Ste-), not all capitals, with its accents, then the most frequent.
+	"""
+
+	def score(spelling: str) -> tuple:
+		return (
+			not _SAINT.search(spelling),
+			not (spelling.isupper() and len(spelling) > 3),
+			sum(1 for c in spelling if ord(c) > 127),
+			counts[spelling],
+			spelling,
+		)
+
+	best: dict[str, str] = {}
+	for spelling in counts:
+		key = city_key(spelling)
+		if key and (key not in best or score(spelling) > score(best[key])):
+			best[key] = spelling
+	return best
+
+
 # Letters typed for digits in the digit positions of a postal code ("J0K 1AO").
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 

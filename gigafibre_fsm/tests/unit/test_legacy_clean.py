@@ -13,6 +13,8 @@ from gigafibre_fsm.legacy.clean import (
 	arrangement_method,
 	arrangement_status,
 	billing_interval,
+	city_key,
+	city_spellings,
 	clean_address,
 	clean_email,
 	clean_ip,
@@ -611,3 +613,20 @@ def test_array_count_mismatch_is_tolerated():
 
 def test_module_is_pure():
 	assert "frappe" not in clean.__dict__
+
+
+def test_one_spelling_per_municipality():
+	counts = {
+		"Saint-Zénon": 40,
+		"St-Zénon": 3,
+		"SAINT-ZÉNON": 2,
+		"Saint-Zenon": 1,
+		"Ste-Béatrix": 1,
+		"Rawdon": 9,
+	}
+	assert {city_key(c) for c in counts} == {"saint-zenon", "sainte-beatrix", "rawdon"}
+	kept = city_spellings(counts)
+	assert kept["saint-zenon"] == "Saint-Zénon"
+	assert kept[city_key("ST-ZENON")] == "Saint-Zénon"
+	assert kept["sainte-beatrix"] == "Ste-Béatrix"  # the only spelling there is
+	assert kept["rawdon"] == "Rawdon"
