@@ -438,9 +438,19 @@ def search(q: str, limit: int = 8) -> list[dict]:
 	return _present(rank(q, limit))
 
 
-def link_query(doctype, txt, searchfield, start, page_len, filters):
+@frappe.whitelist()
+def link_query(
+	doctype: str,
+	txt: str,
+	searchfield: str | None = None,
+	start: int = 0,
+	page_len: int = 20,
+	filters: str | dict | list | None = None,
+) -> list[tuple[str, str]]:
 	"""Link-field search for Civic Address (hooks ``standard_queries``): the fuzzy search,
-	since a ``LIKE '%…%'`` over millions of labels scans the whole table."""
-	if not (txt or "").strip():
+	since a ``LIKE '%…%'`` over millions of labels scans the whole table. One page only: a
+	ranked search has no "next page" worth reading."""
+	frappe.has_permission("Civic Address", "read", throw=True)
+	if not (txt or "").strip() or int(start or 0) > 0:
 		return []
 	return [(r["address_id"], r["label"]) for r in search(txt, min(int(page_len or 20), MAX_LIMIT))]

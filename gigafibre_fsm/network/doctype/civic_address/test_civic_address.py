@@ -16,7 +16,7 @@ from frappe.tests.utils import FrappeTestCase
 from gigafibre_fsm.network.civic_address import generator
 from gigafibre_fsm.network.civic_address.loader import AddressFileError, delete_addresses, load_csv
 from gigafibre_fsm.network.civic_address.records import COLUMNS
-from gigafibre_fsm.network.civic_address.search import search
+from gigafibre_fsm.network.civic_address.search import link_query, search
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES
 
 test_ignore = ERPNEXT_DOCTYPES
@@ -194,6 +194,12 @@ class TestCivicAddress(FrappeTestCase):
 		self.assertEqual(len(search("rue Principale", 1)), 1)
 		self.assertLessEqual(len(search("rue Principale", 500)), 20)
 		self.assertLessEqual(len(search("rue Principale", "x")), 8)
+
+	def test_link_field_search_is_the_fuzzy_search(self):
+		results = link_query("Civic Address", "125 rue principal st-anicet", "name", 0, 5, {})
+		self.assertEqual(results[0], (f"{PREFIX}-0001", "125 Rue Principale, Saint-Anicet QC J0S 1M0"))
+		self.assertEqual(link_query("Civic Address", "125 rue principal st-anicet", "name", 20, 5, {}), [])
+		self.assertEqual(link_query("Civic Address", "", "name", 0, 5, {}), [])
 
 	def test_type_ahead_without_civic_number_shows_the_street(self):
 		results = search("rue de la Rivière-aux-Outa", 5)
