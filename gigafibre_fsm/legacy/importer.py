@@ -632,6 +632,7 @@ def start_worker(importer: Importer, steps: list[str]):
 		"sites_path": frappe.local.sites_path,
 		"run": importer.run_name,
 		"steps": steps,
+		"requested": importer.requested,
 		"batch_size": importer.batch_size,
 		"parent": os.getpid(),
 		"config": {k: getattr(config, k) for k in config.__dataclass_fields__},
@@ -1456,9 +1457,11 @@ class StaffStep(Step):
 	def prepare(self):
 		self.existing = {}
 		self.writer = self.new_writer()
-		self.by_email = {
-			(u.email or "").casefold(): u.name for u in frappe.get_all("User", fields=["name", "email"])
-		}
+		self.by_email = {}
+		for user in frappe.get_all("User", fields=["name", "email"]):
+			self.by_email[user.name.casefold()] = user.name
+			if user.email:
+				self.by_email[user.email.casefold()] = user.name
 
 	def find_existing(self, source_table, key, plan):
 		ledger = self.imp.ledger.get(("staff", key))

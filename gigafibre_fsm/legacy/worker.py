@@ -43,14 +43,14 @@ def main() -> int:
 
 		importer = Importer(
 			source,
-			tables=message["steps"],
+			tables=message["requested"],
 			progress=progress,
 			batch_size=message["batch_size"],
 			parallel=False,
 			run_name=message["run"],
 		)
 		importer.load_tallies()
-		importer.run_steps(importer.selected)
+		importer.run_steps(message["steps"])
 		return 0
 	finally:
 		if source:
