@@ -356,37 +356,44 @@ def _fallback(query: ParsedQuery, streets, weights, limit: int) -> list[ranking.
 	return out
 
 
-def _present(ranked: list[ranking.Candidate]) -> list[dict]:
-	if not ranked:
-		return []
-	ids = [c.address_id for c in ranked]
-	rows = {
-		row[0]: row
-		for row in frappe.db.sql(
-			"""SELECT name, label, civic_number, civic_suffix, street, municipality, postal_code
-			FROM `tabCivic Address` WHERE name IN %s""",
-			(tuple(ids),),
-		)
-	}
+def _payloads(ids: list[str]) -> dict[str, dict]:
+	"""The API form of each address (``search_addresses``' fields but the score), by id."""
+	if not ids:
+		return {}
 	coverage = coverage_for(ids)
+	out = {}
+	for name, label, civic, suffix, street, municipality, postal in frappe.db.sql(
+		"""SELECT name, label, civic_number, civic_suffix, street, municipality, postal_code
+		FROM `tabCivic Address` WHERE name IN %s""",
+		(tuple(ids),),
+	):
+		out[name] = {
+			"address_id": name,
+			"label": label,
+			"civic_number": civic_display(civic, suffix),
+			"street": street,
+			"municipality": municipality,
+			"postal_code": postal,
+			"coverage": coverage.get(name, "not_covered"),
+		}
+	return out
+
+
+def address_payload(address_id: str) -> dict | None:
+	"""One address as ``search_addresses`` shows it (no score): for ``availability``. None
+	when the id is unknown."""
+	return _payloads([address_id]).get(address_id) if address_id else None
+
+
+def _present(ranked: list[ranking.Candidate]) -> list[dict]:
+	payloads = _payloads([c.address_id for c in ranked])
 	out = []
 	for cand in ranked:
-		row = rows.get(cand.address_id)
-		if not row:
-			continue
-		name, label, civic, suffix, street, municipality, postal = row
-		out.append(
-			{
-				"address_id": name,
-				"label": label,
-				"civic_number": civic_display(civic, suffix),
-				"street": street,
-				"municipality": municipality,
-				"postal_code": postal,
-				"score": cand.score,
-				"coverage": coverage.get(name, "not_covered"),
-			}
-		)
+		payload = payloads.get(cand.address_id)
+		if payload:
+			# The API's field order: coverage last.
+			coverage = payload.pop("coverage")
+			out.append({**payload, "score": cand.score, "coverage": coverage})
 	return out
 
 

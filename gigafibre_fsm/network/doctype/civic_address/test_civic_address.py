@@ -16,7 +16,7 @@ from frappe.tests.utils import FrappeTestCase
 from gigafibre_fsm.network.civic_address import generator
 from gigafibre_fsm.network.civic_address.loader import AddressFileError, delete_addresses, load_csv
 from gigafibre_fsm.network.civic_address.records import COLUMNS
-from gigafibre_fsm.network.civic_address.search import link_query, search
+from gigafibre_fsm.network.civic_address.search import address_payload, link_query, search
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES
 
 test_ignore = ERPNEXT_DOCTYPES
@@ -173,6 +173,11 @@ class TestCivicAddress(FrappeTestCase):
 		self.assertTrue(0 < result["score"] <= 100)
 		self.assertEqual(result["coverage"], "not_covered")
 		self.assertEqual(search("125A rue Principale St-Anicet", 1)[0]["civic_number"], "125A")
+		# availability shows the same address, without a score
+		self.assertEqual(
+			address_payload(result["address_id"]), {k: v for k, v in result.items() if k != "score"}
+		)
+		self.assertIsNone(address_payload("no-such-id"))
 
 	def test_empty_and_junk_queries_answer_an_empty_list(self):
 		for query in [
