@@ -38,6 +38,11 @@ scheduler_events = {
 app_include_js = "/assets/gigafibre_fsm/js/gigafibre.js"
 boot_session = "gigafibre_fsm.boot.boot_session"
 
+# Link fields to the 5.2 million civic addresses use the fuzzy search, not a LIKE scan.
+standard_queries = {
+	"Civic Address": "gigafibre_fsm.network.civic_address.search.link_query",
+}
+
 override_doctype_dashboards = {
 	"Customer": "gigafibre_fsm.overrides.customer.get_dashboard_data",
 }

@@ -10,6 +10,7 @@ import json
 import frappe
 
 from gigafibre_fsm.roles import RIGHTS, ROLES, STANDARD_DOCTYPES
+from gigafibre_fsm.network.civic_address.schema import drop_search_tables, ensure_search_tables
 from gigafibre_fsm.setup import custom_fields
 
 # Issue types of the service desk (ERPNext's Issue already links an Issue Type and a Project).
@@ -40,9 +41,11 @@ def after_migrate():
 	create_issue_types()
 	create_dispatch_tags()
 	grant_standard_doctype_access()
+	ensure_search_tables()
 
 
 def before_uninstall():
+	drop_search_tables()
 	custom_fields.delete()
 	revoke_standard_doctype_access()
 	delete_issue_types()

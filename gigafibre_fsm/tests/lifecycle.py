@@ -184,6 +184,11 @@ def main(site: str, bench_dir: str) -> int:
 		"every non-single doctype of the app has its table",
 		sorted(app_tables),
 	)
+	checks.check(
+		{t for t in installed["existing_tables"] if t.startswith("gf_civic_")}
+		>= {"gf_civic_street", "gf_civic_token"},
+		"install creates the address search index",
+	)
 	n_fields = sum(len(v) for v in installed["custom_fields"].values())
 	checks.check(
 		n_fields == installed["expected_custom_fields"],
@@ -228,6 +233,8 @@ def main(site: str, bench_dir: str) -> int:
 	)
 	checks.check(bool(removed["site_issue_type"]), "an issue type the site had before install is kept")
 	checks.check(not removed["doctypes"] and not removed["modules"], "no doctype or module is left")
+	# The address search index lives in plain tables beside its doctype.
+	app_tables |= {t for t in installed["existing_tables"] if t.startswith("gf_civic_")}
 	tables_left = sorted(app_tables & removed["existing_tables"])
 	checks.check(not tables_left, "no table of the app is left", tables_left)
 	checks.check(not removed["roles"] and not removed["custom_perms"], "no role or permission is left")
