@@ -9,8 +9,8 @@ import json
 
 import frappe
 
-from gigafibre_fsm.roles import RIGHTS, ROLES, STANDARD_DOCTYPES
 from gigafibre_fsm.network.civic_address.schema import drop_search_tables, ensure_search_tables
+from gigafibre_fsm.roles import RIGHTS, ROLES, STANDARD_DOCTYPES
 from gigafibre_fsm.setup import custom_fields
 
 # Issue types of the service desk (ERPNext's Issue already links an Issue Type and a Project).
