@@ -467,7 +467,7 @@ install_code() {
 	fi
 	# With the extras the test command needs (e.g. [test]), when this version declares them.
 	local spec=$target
-	if [ -n "$APP_EXTRAS" ] && as_bench grep -qE "^[[:space:]]*${APP_EXTRAS}[[:space:]]*=" "$source/pyproject.toml"; then
+	if [ -n "$APP_EXTRAS" ] && as_bench grep -qE "^[[:space:]]*${APP_EXTRAS}[[:space:]]*=" "$target/pyproject.toml"; then
 		spec="${target}[${APP_EXTRAS}]"
 	fi
 	step "Installing the app's Python package into the bench (uv pip install -e ${spec##*/})" \
