@@ -621,7 +621,8 @@ def create_project(prepared: Prepared) -> None:
 	project.insert(ignore_permissions=True)
 	records["project"] = project.name
 	records["tasks"] = []
-	for subject, team in installation_tasks(prepared):
+	wanted = installation_tasks(prepared)
+	for (subject, team), (lft, rgt) in zip(wanted, task_tree_positions(len(wanted)), strict=True):
 		task = _new(
 			{
 				"doctype": "Task",
@@ -632,12 +633,26 @@ def create_project(prepared: Prepared) -> None:
 				"exp_end_date": start,
 			}
 		)
-		# New tasks without dependencies: the project's progress is computed once, below,
-		# rather than after each task.
+		# Root tasks placed at the end of ERPNext's task tree (see task_tree_positions); new
+		# tasks without dependencies: the project's progress is computed once, below.
+		task.lft, task.rgt = lft, rgt
 		task.flags.from_project = True
 		task.flags.ignore_recursion_check = True
 		records["tasks"].append(task.insert(ignore_permissions=True).name)
 	project.update_project()
+
+
+def task_tree_positions(count: int) -> list[tuple[int, int]]:
+	"""Places for ``count`` new root tasks at the end of ERPNext's task tree (lft/rgt).
+
+	ERPNext numbers a new root task by shifting every row to its right, two full-table
+	UPDATEs per task; the order's tasks are leaves appended at the end, so their numbers
+	follow the tree's largest ``rgt``, read with a lock: a concurrent order (or a task saved
+	in the desk) waits here until this order commits, then numbers after it. A Task given
+	its numbers is left where it is by ERPNext's tree code (it only moves a node whose
+	parent changed)."""
+	right = frappe.db.sql("SELECT COALESCE(MAX(rgt), 0) FROM `tabTask` FOR UPDATE")[0][0]
+	return [(right + 1 + 2 * i, right + 2 + 2 * i) for i in range(count)]
 
 
 def company() -> str:
