@@ -189,7 +189,15 @@ class Namer:
 			block = self._reserve(prefix, 500)
 		number = block[0]
 		block[0] += 1
+		self.last = (prefix, number)
 		return str(number).zfill(digits)
+
+	def undo(self, doctype: str, name: str) -> None:
+		"""Give back the name of a document that was refused, as the rollback of its save would."""
+		last, self.last = getattr(self, "last", None), None
+		if last and self.blocks.get(last[0], [None])[0] == last[1] + 1 and name.endswith(str(last[1])):
+			self.blocks[last[0]][0] -= 1
+		self.taken.get(doctype, set()).discard(name.casefold())
 
 	def _reserve(self, prefix: str, count: int) -> list[int]:
 		# The row lock getseries takes, held to the end of the batch's transaction.
@@ -686,9 +694,18 @@ class BulkWriter:
 
 	def validate(self, doc: Document) -> None:
 		"""Everything Document.insert checks before its INSERT; raises the typed error on refusal."""
+		named = not doc.name
+		try:
+			self._validate(doc, named)
+		except BaseException:
+			if named and doc.name:
+				self.namer.undo(self.doctype, doc.name)
+			raise
+
+	def _validate(self, doc: Document, named: bool) -> None:
 		self.check_links(doc)
 		self._run(doc, "before_insert")
-		if not doc.name:
+		if named:
 			self.set_name(doc)
 		for child in doc.get_all_children():
 			if not child.name:

@@ -158,6 +158,7 @@ class Batch:
 	logs: list[LogEntry] = field(default_factory=list)
 	ledger: list[tuple] = field(default_factory=list)
 	counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+	created: dict[str, tuple[str, str]] = field(default_factory=dict)  # name → (table, legacy id) inserted
 
 
 # ---------------------------------------------------------------------------------------
@@ -870,9 +871,14 @@ class Step:
 	def create(self, source_table: str, key: str, plan: Plan, row: dict, batch: Batch) -> str:
 		doc = self.writer.new(plan.values)
 		self.writer.validate(doc)
-		self.writer.accept(doc)
+		self.accept(doc, batch, source_table, key)
 		self.existing[key] = doc.name
 		return doc.name
+
+	def accept(self, doc, batch: Batch, source_table: str, key: str) -> None:
+		"""Queue a validated document for the batch's INSERT."""
+		self.writer.accept(doc)
+		batch.created[doc.name] = (source_table, key)
 
 	def update(self, source_table, key, name, plan: Plan, row, batch) -> str:
 		update_doc(plan.doctype, name, plan.values)
@@ -886,16 +892,15 @@ class Step:
 
 	def refused_at_insert(self, batch: Batch, written: set[str]) -> None:
 		"""Rows the database refused after all (a concurrent writer took a unique value)."""
-		for table, key, doctype, name, digest in list(batch.ledger):
-			if doctype == self.doctype and name not in written and self.existing.get(key) == name:
-				batch.ledger.remove((table, key, doctype, name, digest))
-				counts = batch.counts[table]
-				counts["created"] -= 1
-				counts["rejected"] += 1
-				self.existing.pop(key, None)
-				self.log(
-					batch, table, key, "Rejected", Issue(f"{doctype} refused: IntegrityError", "unique key")
-				)
+		for name, (table, key) in batch.created.items():
+			if name in written:
+				continue
+			batch.ledger = [e for e in batch.ledger if (e[0], e[1]) != (table, key)]
+			batch.counts[table]["created"] -= 1
+			batch.counts[table]["rejected"] += 1
+			self.existing.pop(key, None)
+			issue = Issue(f"{self.writer.doctype} refused: IntegrityError", "a unique key the database holds")
+			self.log(batch, table, key, "Rejected", issue)
 
 	def load_existing(self) -> None:
 		self.existing = {
@@ -1009,7 +1014,7 @@ class AccountStep(Step):
 		self.writer.validate(customer)
 		others = dict(plan.others)
 		contact = address = None
-		self.writer.accept(customer)
+		self.accept(customer, batch, source_table, key)
 		if "Contact" in others:
 			contact = self.child_doc(self.contact_writer, others["Contact"], customer, batch, key, row)
 		if "Address" in others:
@@ -1336,6 +1341,10 @@ class FibreStep(Step):
 	def convert(self, source_table, row):
 		plan = mapping.convert_fibre(row, self.ctx)
 		location = plan.values.get("service_location")
+		if location and self.index.value("Service Location", location, "status") == "Disconnected":
+			# A disconnected location holds no port (its next save would release it); the drop
+			# keeps its legacy service id and the serial the legacy table had.
+			plan.values["service_location"] = location = None
 		if location:
 			holder = self.held.get(location)
 			if holder and holder != self.existing.get(str(row["id"])):
@@ -1350,7 +1359,7 @@ class FibreStep(Step):
 		self.writer.validate(doc)
 		if doc.service_location:
 			self.link_location(doc)
-		self.writer.accept(doc)
+		self.accept(doc, batch, source_table, key)
 		self.existing[key] = doc.name
 		return doc.name
 
@@ -1363,6 +1372,7 @@ class FibreStep(Step):
 			"name": location,
 			"fibre_drop": drop.name,
 			"olt": drop.olt,
+			"olt_ip": drop.olt_ip,  # fetch_from olt.ip_address, as the drop fetched it
 			"frame": drop.frame,
 			"slot": drop.slot,
 			"port": drop.port,
@@ -1668,7 +1678,7 @@ class PaymentMethodStep(Step):
 	def create(self, source_table, key, plan, row, batch):
 		doc = self.writer.new(plan.values)
 		self.writer.validate(doc)
-		self.writer.accept(doc)
+		self.accept(doc, batch, source_table, key)
 		self.existing[plan.values["legacy_payment_method_id"]] = doc.name
 		return doc.name
 
@@ -1767,7 +1777,7 @@ class PbxStep(Step):
 	def create(self, source_table, key, plan, row, batch):
 		doc = self.writer.new(plan.values)
 		self.writer.validate(doc)
-		self.writer.accept(doc)
+		self.accept(doc, batch, source_table, key)
 		(self.by_pbx if source_table == "pbx" else self.by_addr)[key] = doc.name
 		return doc.name
 
@@ -1879,7 +1889,7 @@ class HistoryStep(Step):
 			}
 		)
 		self.writer.validate(doc)
-		self.writer.accept(doc)
+		self.accept(doc, batch, source_table, key)
 		self.existing[key] = doc.name
 		self.touched.add(parent)
 		return parent

@@ -2,7 +2,8 @@
 
 Reads what to do as JSON on its standard input, runs its steps on the same Legacy Import Run
 (waiting for the other lane's steps it depends on), prints its progress as JSON lines, and
-dies with the process that started it.
+dies with the process that started it. With ``"mode": "run"`` it runs a whole import instead
+(the tests run one in a process they can kill).
 """
 
 import ctypes
@@ -24,6 +25,8 @@ def die_with_parent(parent: int) -> None:
 
 def main() -> int:
 	message = json.loads(sys.stdin.read())
+	if message.get("mode") == "run":
+		return run_import(message)
 	die_with_parent(message["parent"])
 	import frappe
 
@@ -55,6 +58,31 @@ def main() -> int:
 	finally:
 		if source:
 			source.close()
+		frappe.destroy()
+
+
+def run_import(message: dict) -> int:
+	"""A whole run in a process of its own, configured on stdin (the tests kill it half-way)."""
+	import frappe
+
+	from gigafibre_fsm.legacy.importer import Importer
+	from gigafibre_fsm.legacy.source import LegacyConfig, LegacySource
+
+	frappe.init(site=message["site"], sites_path=message["sites_path"])
+	frappe.connect()
+	source = LegacySource(LegacyConfig(**message["config"]))
+	try:
+		frappe.set_user("Administrator")
+		summary = Importer(
+			source,
+			tables=message.get("tables"),
+			batch_size=message.get("batch_size", 2000),
+			parallel=message.get("parallel", True),
+		).run()
+		print(json.dumps(summary, default=str), flush=True)
+		return 0
+	finally:
+		source.close()
 		frappe.destroy()
 
 
