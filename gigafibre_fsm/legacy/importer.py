@@ -757,6 +757,7 @@ class Step:
 		self.totals(tallies)
 		for tally in tallies:
 			self.imp.save_tally(tally)
+			self.imp.progress(tally.source_table, tally.source_rows or 0, tally.source_rows or 0)
 		self.imp.commit()
 
 	def prepare(self) -> None:
