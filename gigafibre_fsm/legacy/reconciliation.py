@@ -88,7 +88,7 @@ def rows(tables: list[TableCounts], reasons: list[ReasonCount]) -> list[dict]:
 		):
 			out.append(
 				{
-					"label": reason.reason,
+					"label": reason.reason,  # translated by the report
 					"indent": 1,
 					"parent_table": table.source_table,
 					"outcome": reason.outcome,

@@ -25,6 +25,11 @@ def execute(filters: dict | None = None):
 	tables = table_counts(run, filters.get("source_table"))
 	reasons = reason_counts(run, filters.get("source_table"), filters.get("outcome"))
 	data = rows(tables, reasons)
+	for row in data:
+		if row["indent"]:
+			# Reasons are stored in English; staff read them in their language.
+			row["label"] = _(row["label"])
+			row["outcome"] = _(row["outcome"])
 	summary = totals(tables)
 	return columns(), data, message(run, summary), chart(tables), report_summary(summary)
 
