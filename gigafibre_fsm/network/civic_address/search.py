@@ -20,8 +20,8 @@ Four indexed reads, then rapidfuzz on a few dozen candidates (:mod:`ranking`):
 No worker keeps addresses in memory: every read goes to MariaDB, which all gunicorn and RQ
 workers share.
 
-``coverage`` (available / taken / not covered) is not decided here: see
-:func:`coverage_for`, the hook point of the fibre-drop matching.
+``coverage`` (available / taken / not covered) is not decided here: :func:`coverage_for`
+asks the fibre-drop matching (network/drop_matching.py).
 """
 
 import math
@@ -69,13 +69,12 @@ POSTAL_WEIGHT = 12.0
 
 
 def coverage_for(address_ids: list[str]) -> dict[str, str]:
-	"""Coverage of each address: ``available``, ``taken`` or ``not_covered``.
+	"""Coverage of each address: ``available``, ``taken`` or ``not_covered``, from the fibre
+	drops linked to it (network/drop_matching.py); :func:`search` calls it once per request
+	with the ids it returns (one indexed read)."""
+	from gigafibre_fsm.network.drop_matching import coverage_for as drops_coverage
 
-	HOOK POINT for the fibre-drop matching: until it lands, nothing is covered. Replace the
-	body (or route it to the matching module); :func:`search` calls it once per request with
-	the ids it returns.
-	"""
-	return dict.fromkeys(address_ids, "not_covered")
+	return drops_coverage(address_ids)
 
 
 @dataclass

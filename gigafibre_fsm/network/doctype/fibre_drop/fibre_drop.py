@@ -3,8 +3,10 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import now_datetime
 
 from gigafibre_fsm.exceptions import PortUnavailableError
+from gigafibre_fsm.network.civic_address import matching_rules
 from gigafibre_fsm.network.fibre_port import drop_status, format_port, is_free, port_key, reservation_for
 from gigafibre_fsm.validation import (
 	UNKNOWN,
@@ -26,6 +28,76 @@ class FibreDrop(Document):
 		self.keep_holder_reserved()
 		self.set_position_and_status()
 		self.check_position_not_duplicated()
+
+	def before_save(self):
+		# Not in validate(): the legacy import (legacy/bulk.py) runs validate's checks on drops
+		# that have no civic address yet; a person's choice of address is a save's business.
+		self.follow_address_choice()
+
+	def follow_address_choice(self):
+		"""A person who sets or changes the drop's civic address confirms it; cleared, the drop
+		is unmatched. (A matching run writes its proposals directly, never through a save.)"""
+		if self.flags.pop("match_decided", False):
+			return  # confirmed or rejected through the reviewer's action, just now
+		before = self.get_doc_before_save()
+		old = (before.get("civic_address") if before else None) or None
+		address, status = self.get("civic_address") or None, self.get("match_status")
+		proposed = status in (matching_rules.MATCHED, matching_rules.NEEDS_REVIEW)
+		if address and address != old and not (before is None and proposed):
+			self.confirm_address(chosen=True)
+		elif not address and status and status not in (matching_rules.REJECTED, matching_rules.UNMATCHED):
+			self.set_match(matching_rules.UNMATCHED, 0, None)
+		elif not address and old:
+			self.set_match(matching_rules.UNMATCHED, 0, None)
+
+	def set_match(self, status: str, confidence: float, reason: str | None, candidates: str | None = None):
+		self.match_status = status
+		self.match_confidence = confidence
+		self.match_reason = reason
+		self.match_candidates = candidates
+		self.matched_on = now_datetime()
+
+	def rejected(self) -> list[str]:
+		return [line.strip() for line in (self.get("rejected_addresses") or "").splitlines() if line.strip()]
+
+	def confirm_address(self, chosen: bool = False):
+		"""Confirm the drop's address (``chosen``: a person picked it): no run changes it again."""
+		from gigafibre_fsm.network.drop_matching import render_reason
+
+		who = frappe.utils.get_fullname(frappe.session.user)
+		if chosen:
+			reason = render_reason([("Chosen by {0}", (who,))])
+			self.set_match(matching_rules.CONFIRMED, 100, reason)
+		else:
+			reason = render_reason([("Confirmed by {0}", (who,))])
+			previous = (self.match_reason or "").strip()
+			self.set_match(
+				matching_rules.CONFIRMED,
+				self.match_confidence,
+				f"{reason}\n{previous}" if previous else reason,
+				self.match_candidates,
+			)
+		# A person's choice wins over an earlier "not this one".
+		rejected = [a for a in self.rejected() if a != self.civic_address]
+		self.rejected_addresses = "\n".join(rejected) or None
+		self.flags.match_decided = not chosen
+
+	def reject_address(self):
+		"""The drop is not at its proposed address: remember it (never proposed again), unlink it."""
+		from gigafibre_fsm.network.drop_matching import render_reason
+
+		address = self.civic_address
+		label = frappe.db.get_value("Civic Address", address, "label") or address
+		who = frappe.utils.get_fullname(frappe.session.user)
+		self.rejected_addresses = "\n".join(dict.fromkeys([*self.rejected(), address]))
+		self.civic_address = None
+		self.set_match(
+			matching_rules.REJECTED,
+			0,
+			render_reason([("{0} rejected by {1}", (label, who))]),
+			self.match_candidates,
+		)
+		self.flags.match_decided = True
 
 	def normalize_installed_serial(self):
 		self.installed_serial = (self.installed_serial or "").strip().upper() or None

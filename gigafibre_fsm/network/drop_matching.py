@@ -1,0 +1,755 @@
+"""Fibre drops linked to their civic address (RQA), the coverage of an address, and the
+reviewers' actions on a link.
+
+The match belongs to the drop: a drop has one civic address (``Fibre Drop.civic_address``),
+an address may have several drops. :func:`match_drops` is the batch
+(``bench --site SITE match-fibre-drops`` and the RQ job of :func:`enqueue_matching`, the one
+place that enqueues it): drops are read in pages of :data:`BATCH`, and each page costs a
+handful of indexed reads of the search index, whatever the number of addresses:
+
+1. **Spelling** — every word of the page's drops and its one-letter deletions in
+   ``gf_civic_spelling``: the known words each may be (a typo is found by exact lookups).
+2. **Streets** — pairs of words (a word of the street with a word of the municipality,
+   ``=principale@anicet``; two words of the street) and rare single words select streets in
+   ``gf_civic_token``; the drop's postal code selects them in ``gf_civic_postal_street``.
+   The streets are compared with the drop in Python and only the best few are kept.
+3. **Addresses** — the drop's civic number on those streets, through the index
+   ``(street_ref, civic_number, …)`` of ``tabCivic Address``; without a civic number (or
+   when it is on none of them) and with coordinates, the addresses of the best street, the
+   nearest first.
+4. **Decision** — each candidate is compared part by part
+   (:mod:`~gigafibre_fsm.network.civic_address.matching_rules`, pure) and the drop is
+   Matched, sent to review or left Unmatched, with its confidence and reason.
+
+No worker holds the addresses in memory: a page reads a few thousand index rows. A page is
+committed as it is done, so a long run shows its progress and a failure keeps what was done.
+
+A ``Confirmed`` link (a person chose it) is never changed by a run — the write is
+conditional on the status read, so not even by a run that read the drop just before a person
+confirmed it. An address a person rejected for a drop is remembered
+(``rejected_addresses``) and never proposed again for it.
+"""
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import frappe
+from frappe import _
+from frappe.utils import escape_html, now_datetime
+
+from gigafibre_fsm.network.civic_address import matching_rules as rules
+from gigafibre_fsm.network.civic_address.normalize import cross_key, delete_keys, pair_key
+from gigafibre_fsm.network.civic_address.ranking import idf, word_similarity
+from gigafibre_fsm.network.fibre_port import drop_status, is_free
+from gigafibre_fsm.roles import SUPPORT, SYSTEM_MANAGER
+
+# Drops per page (read, matched and committed together).
+BATCH = 1000
+# Streets whose addresses are read, per drop.
+STREETS_PER_DROP = 6
+# Known words a typed word may be, kept per word (the likeliest first).
+READINGS_PER_WORD = 3
+# A word or pair on more streets than this does not select streets (it would select a large
+# part of the index: "principale", "saint"); pairs and the postal code do.
+MAX_KEY_STREETS = 300
+# Addresses of the best streets read for a drop without a civic number, nearest kept.
+NEAREST = 3
+# Rows per IN (…) list: the range optimiser keeps its plan well below its memory limit.
+CHUNK = 2000
+
+LOCK_NAME = "gf_match_fibre_drops"
+JOB_ID = "gigafibre_fsm:match_fibre_drops"
+REVIEWERS = (SUPPORT, SYSTEM_MANAGER)
+MATCH_FIELDS = (
+	"civic_address",
+	"match_status",
+	"match_confidence",
+	"match_reason",
+	"matched_on",
+	"match_candidates",
+)
+_DROP_COLUMNS = (
+	"name",
+	"civic_number",
+	"street",
+	"city",
+	"postal_code",
+	"latitude",
+	"longitude",
+	"civic_address",
+	"match_status",
+	"match_confidence",
+	"match_reason",
+	"match_candidates",
+	"rejected_addresses",
+)
+
+Progress = Callable[[int, int], None]
+
+
+class MatchingInProgressError(frappe.ValidationError):
+	pass
+
+
+class NotLinkedError(frappe.ValidationError):
+	pass
+
+
+@dataclass
+class MatchSummary:
+	"""What a run did: drops read, and how many ended in each status (and were changed)."""
+
+	drops: int = 0
+	changed: int = 0
+	statuses: dict = field(default_factory=lambda: defaultdict(int))
+	seconds: float = 0.0
+
+	def as_dict(self) -> dict:
+		return {
+			"drops": self.drops,
+			"changed": self.changed,
+			"statuses": dict(self.statuses),
+			"seconds": round(self.seconds, 1),
+		}
+
+
+# ---------------------------------------------------------------------------------------
+# Coverage: which drop serves an address
+
+
+def _linked_drops(address_ids: list[str], fields: tuple[str, ...]) -> dict[str, list[dict]]:
+	"""The drops linked (Matched or Confirmed) to each address, by the index on civic_address."""
+	ids = [a for a in dict.fromkeys(address_ids) if a]
+	if not ids:
+		return {}
+	columns = list(dict.fromkeys(("name", "civic_address", "match_status", "installed_serial", *fields)))
+	out: dict[str, list[dict]] = defaultdict(list)
+	for start in range(0, len(ids), CHUNK):
+		for row in frappe.get_all(
+			"Fibre Drop",
+			filters={
+				"civic_address": ("in", ids[start : start + CHUNK]),
+				"match_status": ("in", rules.LINKED),
+			},
+			fields=columns,
+			order_by="name asc",
+		):
+			out[row.civic_address].append(row)
+	return out
+
+
+def _serving(drops: list[dict]) -> dict | None:
+	"""Of an address's drops, the one an order takes: a free one, a confirmed one first."""
+	if not drops:
+		return None
+	return min(
+		drops,
+		key=lambda d: (not is_free(d.installed_serial), d.match_status != rules.CONFIRMED, d.name),
+	)
+
+
+def drop_for_address(address_id: str, fields: tuple[str, ...] | list[str] | None = None) -> dict | None:
+	"""The drop that serves an address (matched or confirmed; a free one when there are
+	several), with ``fields`` (default: the order pipeline's ``DROP_FIELDS``), or None."""
+	if fields is None:
+		from gigafibre_fsm.orders.pipeline import DROP_FIELDS
+
+		fields = DROP_FIELDS
+	return _serving(_linked_drops([address_id], tuple(fields)).get(address_id, []))
+
+
+def coverage_for(address_ids: list[str]) -> dict[str, str]:
+	"""Coverage of each address: ``available`` (a linked drop with a free port), ``taken``
+	(its drops' ports are in use or reserved) or ``not_covered`` (no drop linked)."""
+	linked = _linked_drops(address_ids, ())
+	out = {}
+	for address_id in address_ids:
+		drop = _serving(linked.get(address_id, []))
+		out[address_id] = (
+			"not_covered" if not drop else "available" if is_free(drop.installed_serial) else "taken"
+		)
+	return out
+
+
+# ---------------------------------------------------------------------------------------
+# The batch
+
+
+def _system_language() -> str:
+	"""The reason is written in the office's language (System Settings), whoever runs the
+	match: the same run gives the same text, like a task title."""
+	return frappe.get_system_settings("language") or "en"
+
+
+def render_reason(reasons: list[rules.Reason], lang: str | None = None) -> str:
+	"""The reason a person reads: one part a line, in ``lang`` (default: the office's)."""
+	lang = lang or _system_language()
+	return "\n".join(_(template, lang=lang).format(*args) for template, args in reasons)
+
+
+def _word_weights(words: set[str], streets: int) -> dict[str, float]:
+	weights: dict[str, float] = {}
+	ordered = sorted(words)
+	for start in range(0, len(ordered), CHUNK):
+		for tok, df in frappe.db.sql(
+			"SELECT tok, df FROM gf_civic_vocab WHERE tok IN %s", (tuple(ordered[start : start + CHUNK]),)
+		):
+			weights[tok] = idf(int(df), streets)
+	return weights
+
+
+class _Page:
+	"""The indexed reads of one page of drops, shared by all its drops."""
+
+	def __init__(self, drops: dict[str, rules.DropAddress], streets_total: int):
+		self.drops = drops
+		self.streets_total = streets_total
+		self.readings: dict[str, list[tuple[str, float, int]]] = {}
+		self.weights: dict[str, float] = {}
+		self.key_streets: dict[str, list[int]] = defaultdict(list)
+		self.postal_streets: dict[str, list[int]] = defaultdict(list)
+		self.streets: dict[int, rules.AddressCandidate] = {}
+
+	# 1. spelling
+	def read_spelling(self) -> None:
+		typed = {t for d in self.drops.values() for t in (*d.street_tokens, *d.municipality_tokens)}
+		keys: dict[str, set[str]] = defaultdict(set)
+		for token in typed:
+			for key in delete_keys(token):
+				keys[key].add(token)
+		found: dict[str, dict[str, tuple[float, int]]] = defaultdict(dict)
+		ordered = sorted(keys)
+		for start in range(0, len(ordered), CHUNK):
+			for key, word, df in frappe.db.sql(
+				"""SELECT s.del_key, v.tok, v.df FROM gf_civic_spelling s
+				JOIN gf_civic_vocab v ON v.tok = s.tok WHERE s.del_key IN %s""",
+				(tuple(ordered[start : start + CHUNK]),),
+			):
+				for token in keys[key]:
+					sim = word_similarity(token, word)
+					if sim and sim > found[token].get(word, (0.0, 0))[0]:
+						found[token][word] = (sim, int(df))
+		for token in typed:
+			options = sorted(
+				((w, s, df) for w, (s, df) in found[token].items()), key=lambda r: (-r[1], -r[2])
+			)
+			self.readings[token] = options[:READINGS_PER_WORD]
+			# A word's weight is the rarity of what it most likely is; an unknown word weighs
+			# like a rare one (it still counts against a street that lacks it).
+			self.weights[token] = idf(options[0][2] if options else None, self.streets_total)
+
+	def _words(self, token: str) -> list[str]:
+		return [w for w, _sim, _df in self.readings.get(token, [])]
+
+	def keys_of(self, drop: rules.DropAddress) -> set[str]:
+		street = [self._words(t) for t in drop.street_tokens]
+		municipality = [w for t in drop.municipality_tokens for w in self._words(t)]
+		keys = {w for words in street for w in words}
+		keys |= {cross_key(a, b) for words in street for a in words for b in municipality}
+		for i, first in enumerate(street):
+			for second in street[i + 1 :]:
+				keys |= {pair_key(a, b) for a in first for b in second if a != b}
+		return keys
+
+	# 2. streets
+	def read_streets(self) -> None:
+		keys = set()
+		for drop in self.drops.values():
+			keys |= self.keys_of(drop)
+		ordered = sorted(keys)
+		for start in range(0, len(ordered), CHUNK):
+			for tok, street_id in frappe.db.sql(
+				"""SELECT t.tok, t.street_id FROM gf_civic_vocab v STRAIGHT_JOIN gf_civic_token t
+				ON t.tok = v.tok WHERE v.tok IN %s AND v.df <= %s""",
+				(tuple(ordered[start : start + CHUNK]), MAX_KEY_STREETS),
+			):
+				self.key_streets[tok].append(int(street_id))
+		postals = sorted({d.postal_code for d in self.drops.values() if d.postal_code})
+		for start in range(0, len(postals), CHUNK):
+			for postal, street_id in frappe.db.sql(
+				"SELECT postal, street_id FROM gf_civic_postal_street WHERE postal IN %s",
+				(tuple(postals[start : start + CHUNK]),),
+			):
+				self.postal_streets[postal].append(int(street_id))
+		wanted = sorted(
+			{s for ids in (*self.key_streets.values(), *self.postal_streets.values()) for s in ids}
+		)
+		words: set[str] = set()
+		for start in range(0, len(wanted), CHUNK):
+			for street_id, generic, direction, street_tokens, municipality_tokens in frappe.db.sql(
+				"""SELECT street_id, generic, direction, street_tokens, municipality_tokens
+				FROM gf_civic_street WHERE street_id IN %s""",
+				(tuple(wanted[start : start + CHUNK]),),
+			):
+				street = rules.AddressCandidate(
+					address_id="",
+					street_id=int(street_id),
+					civic="",
+					suffix=None,
+					postal_code=None,
+					generic=generic or None,
+					direction=direction or None,
+					street_tokens=tuple(street_tokens.split()),
+					municipality_tokens=tuple(municipality_tokens.split()),
+				)
+				self.streets[street.street_id] = street
+				words.update(street.street_tokens, street.municipality_tokens)
+		# The rarity of the streets' own words: a word the drop left out counts by it too.
+		known = _word_weights(words - set(self.weights), self.streets_total)
+		self.weights.update(known)
+
+	def best_streets(self, drop: rules.DropAddress) -> list[int]:
+		with_postal = set(self.postal_streets.get(drop.postal_code, ())) if drop.postal_code else set()
+		ids = {s for key in self.keys_of(drop) for s in self.key_streets.get(key, ())} | with_postal
+		default = idf(None, self.streets_total)
+		scored = []
+		for street_id in ids:
+			street = self.streets.get(street_id)
+			if not street:
+				continue
+			sim, rank = rules.street_fit(drop, street, self.weights, default, street_id in with_postal)
+			if sim >= rules.MIN_STREET:
+				scored.append((rank, street_id))
+		scored.sort(key=lambda r: (-r[0], r[1]))
+		return [street_id for _rank, street_id in scored[:STREETS_PER_DROP]]
+
+
+_ADDRESS_COLUMNS = "name, street_ref, civic_number, civic_suffix, postal_code, latitude, longitude, label, street, municipality"
+
+
+def _address_candidate(row, street: rules.AddressCandidate) -> rules.AddressCandidate:
+	name, street_id, civic, suffix, postal, lat, lng, label, street_text, municipality = row
+	return rules.AddressCandidate(
+		address_id=name,
+		street_id=int(street_id),
+		civic=civic,
+		suffix=suffix or None,
+		postal_code=postal,
+		generic=street.generic,
+		direction=street.direction,
+		street_tokens=street.street_tokens,
+		municipality_tokens=street.municipality_tokens,
+		latitude=rules._coordinate(lat, 90) if lat is not None else None,
+		longitude=rules._coordinate(lng, 180) if lng is not None else None,
+		label=label,
+		street=street_text,
+		municipality=municipality,
+	)
+
+
+def _addresses_with_civic(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], list[tuple]]:
+	"""Addresses on (street, civic number) pairs, through the street_civic index."""
+	out: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+	ordered = sorted(pairs)
+	step = CHUNK // 2
+	for start in range(0, len(ordered), step):
+		chunk = ordered[start : start + step]
+		placeholders = ", ".join(["(%s, %s)"] * len(chunk))
+		for row in frappe.db.sql(
+			f"""SELECT {_ADDRESS_COLUMNS} FROM `tabCivic Address` FORCE INDEX (street_civic)
+			WHERE (street_ref, civic_number) IN ({placeholders})""",
+			[v for pair in chunk for v in pair],
+		):
+			out[(int(row[1]), row[2])].append(row)
+	return out
+
+
+def _addresses_on(streets: set[int]) -> dict[int, list[tuple]]:
+	out: dict[int, list[tuple]] = defaultdict(list)
+	ordered = sorted(streets)
+	for start in range(0, len(ordered), CHUNK):
+		for row in frappe.db.sql(
+			f"""SELECT {_ADDRESS_COLUMNS} FROM `tabCivic Address` FORCE INDEX (street_civic)
+			WHERE street_ref IN %s""",
+			(tuple(ordered[start : start + CHUNK]),),
+		):
+			out[int(row[1])].append(row)
+	return out
+
+
+def _rejected(row: dict) -> frozenset[str]:
+	return frozenset(
+		line.strip() for line in (row.get("rejected_addresses") or "").splitlines() if line.strip()
+	)
+
+
+def match_page(rows: list[dict]) -> dict[str, rules.Decision]:
+	"""Decide each drop of ``rows`` (dicts with the drop's address fields and ``name``)."""
+	streets_total = int(
+		(frappe.db.sql("SELECT v FROM gf_civic_meta WHERE k = 'streets'") or [[1]])[0][0] or 1
+	)
+	drops = {
+		row["name"]: rules.read_drop(
+			row.get("civic_number"),
+			row.get("street"),
+			row.get("city"),
+			row.get("postal_code"),
+			row.get("latitude"),
+			row.get("longitude"),
+		)
+		for row in rows
+	}
+	page = _Page(drops, streets_total)
+	page.read_spelling()
+	page.read_streets()
+	best = {name: page.best_streets(drop) for name, drop in drops.items()}
+	pairs = {
+		(street_id, civic)
+		for name, drop in drops.items()
+		for street_id in best[name]
+		for civic in (drop.civic, drop.alt_civic)
+		if civic
+	}
+	with_civic = _addresses_with_civic(pairs)
+	# Without a civic number, or when it is on none of the streets: the nearest addresses of
+	# the two best streets, for a drop whose coordinates are known.
+	nearest_wanted: dict[str, list[int]] = {}
+	for name, drop in drops.items():
+		found = any(with_civic.get((s, c)) for s in best[name] for c in (drop.civic, drop.alt_civic) if c)
+		if not found and drop.has_coordinates and best[name]:
+			nearest_wanted[name] = best[name][:2]
+	on_street = _addresses_on({s for ids in nearest_wanted.values() for s in ids}) if nearest_wanted else {}
+	default = idf(None, streets_total)
+	decisions = {}
+	for row in rows:
+		name = row["name"]
+		drop = drops[name]
+		candidates = [
+			_address_candidate(address, page.streets[street_id])
+			for street_id in best[name]
+			for civic in dict.fromkeys(c for c in (drop.civic, drop.alt_civic) if c)
+			for address in with_civic.get((street_id, civic), ())
+		]
+		if name in nearest_wanted:
+			near = [
+				_address_candidate(address, page.streets[street_id])
+				for street_id in nearest_wanted[name]
+				for address in on_street.get(street_id, ())
+			]
+			near = [c for c in near if c.latitude is not None and c.longitude is not None]
+			near.sort(key=lambda c: rules.distance_m(drop.latitude, drop.longitude, c.latitude, c.longitude))
+			candidates += near[:NEAREST]
+		evidences = [rules.compare(drop, cand, page.weights, default) for cand in candidates]
+		reason = None
+		if not candidates:
+			if not drop.civic and not drop.has_coordinates:
+				reason = (rules.R_NO_CIVIC_NO_COORDINATES, ())
+			elif drop.civic and best[name]:
+				reason = (rules.R_CIVIC_NOT_FOUND, (rules._civic_text(drop.civic, drop.suffix),))
+		decisions[name] = rules.decide(drop, evidences, _rejected(row), reason)
+	return decisions
+
+
+def _candidates_json(decision: rules.Decision) -> str | None:
+	if not decision.candidates:
+		return None
+	return json.dumps(
+		[
+			{
+				"address": e.candidate.address_id,
+				"label": e.candidate.label,
+				"confidence": e.confidence,
+			}
+			for e in decision.candidates
+		],
+		ensure_ascii=False,
+	)
+
+
+def _values(row: dict, decision: rules.Decision, lang: str) -> dict:
+	status = decision.status
+	if status == rules.UNMATCHED and row.get("match_status") == rules.REJECTED:
+		status = rules.REJECTED  # a person's "no" stays until another address is found
+	return {
+		"civic_address": decision.address_id,
+		"match_status": status,
+		"match_confidence": decision.confidence,
+		"match_reason": render_reason(decision.reasons, lang),
+		"match_candidates": _candidates_json(decision),
+	}
+
+
+def _changed(row: dict, values: dict) -> bool:
+	return any(
+		(row.get(k) or None) != (v or None)
+		if k != "match_confidence"
+		else float(row.get(k) or 0) != float(v or 0)
+		for k, v in values.items()
+	)
+
+
+def _write(row: dict, values: dict, now) -> bool:
+	"""Write a drop's new match, unless it changed since it was read (a person confirmed or
+	chose an address meanwhile: theirs stays). Without a new ``modified``: a run is not an
+	edit, and a person's open form must not become "modified by someone else"."""
+	assignments = ", ".join(f"`{k}` = %({k})s" for k in (*values, "matched_on"))
+	frappe.db.sql(
+		f"""UPDATE `tabFibre Drop` SET {assignments}
+		WHERE name = %(name)s AND IFNULL(NULLIF(match_status, ''), %(unmatched)s) = %(old_status)s
+		AND IFNULL(civic_address, '') = %(old_address)s AND IFNULL(match_status, '') != %(confirmed)s""",
+		{
+			**values,
+			"matched_on": now,
+			"name": row["name"],
+			"old_status": row.get("match_status") or rules.UNMATCHED,
+			"old_address": row.get("civic_address") or "",
+			"confirmed": rules.CONFIRMED,
+			"unmatched": rules.UNMATCHED,
+		},
+	)
+	return bool(frappe.db.sql("SELECT ROW_COUNT()")[0][0])
+
+
+def _statuses(unmatched_only: bool) -> tuple[str, ...]:
+	if unmatched_only:
+		return (rules.UNMATCHED, rules.REJECTED)
+	return tuple(s for s in rules.MATCH_STATUSES if s != rules.CONFIRMED)
+
+
+def _select_drops(after: str, limit: int, names: list[str] | None, unmatched_only: bool) -> list[dict]:
+	"""A page of drops to match, by name (keyset: the same cost for the last page as the first)."""
+	columns = ", ".join(f"`{c}`" for c in _DROP_COLUMNS)
+	# A drop written before the match fields existed has no status: it is unmatched.
+	where = "IFNULL(NULLIF(match_status, ''), %(unmatched)s) IN %(statuses)s"
+	values = {"unmatched": rules.UNMATCHED, "statuses": _statuses(unmatched_only), "after": after}
+	if names is not None:
+		where += " AND name IN %(names)s"
+		values["names"] = tuple(names) or ("",)
+		limit_sql = ""
+	else:
+		where += " AND name > %(after)s"
+		limit_sql = f"LIMIT {int(limit)}"
+	return frappe.db.sql(
+		f"SELECT {columns} FROM `tabFibre Drop` WHERE {where} ORDER BY name {limit_sql}", values, as_dict=True
+	)
+
+
+def match_drops(
+	names: list[str] | None = None,
+	unmatched_only: bool = False,
+	progress: Progress | None = None,
+	batch: int = BATCH,
+	commit: bool = True,
+) -> MatchSummary:
+	"""Match fibre drops to civic addresses: every drop but the confirmed ones (or only
+	``names``; or only those without an address with ``unmatched_only``).
+
+	Pages of ``batch`` drops, each committed when done (``commit``; a test keeps its
+	transaction). Only one run at a time (a named database lock).
+	"""
+	started = time.monotonic()
+	summary = MatchSummary()
+	if not frappe.db.sql("SELECT GET_LOCK(%s, 0)", LOCK_NAME)[0][0]:
+		frappe.throw(
+			_("Fibre drops are being matched already; try again when it is done"), MatchingInProgressError
+		)
+	try:
+		if not frappe.db.sql("SHOW TABLES LIKE 'gf_civic_token'"):
+			return summary
+		lang = _system_language()
+		if names is not None:
+			total = len(names)
+		else:
+			total = frappe.db.sql(
+				"""SELECT COUNT(*) FROM `tabFibre Drop`
+				WHERE IFNULL(NULLIF(match_status, ''), %s) IN %s""",
+				(rules.UNMATCHED, _statuses(unmatched_only)),
+			)[0][0]
+		after = ""
+		while True:
+			rows = _select_drops(after, batch, names, unmatched_only)
+			if not rows:
+				break
+			decisions = match_page(rows)
+			now = now_datetime()
+			for row in rows:
+				values = _values(row, decisions[row["name"]], lang)
+				summary.statuses[values["match_status"]] += 1
+				if _changed(row, values) and _write(row, values, now):
+					summary.changed += 1
+			summary.drops += len(rows)
+			if commit:
+				frappe.db.commit()  # nosemgrep: a page is done; a long run keeps what it did
+			if progress:
+				progress(summary.drops, total)
+			if names is not None:
+				break
+			after = rows[-1]["name"]
+	finally:
+		frappe.db.sql("SELECT RELEASE_LOCK(%s)", LOCK_NAME)
+	summary.seconds = time.monotonic() - started
+	return summary
+
+
+def run_matching_job(unmatched_only: bool = False) -> dict:
+	"""The RQ job: the whole batch, logged when it ends."""
+	summary = match_drops(unmatched_only=unmatched_only)
+	frappe.logger("gigafibre_fsm").info(f"match-fibre-drops: {summary.as_dict()}")
+	return summary.as_dict()
+
+
+def enqueue_matching(unmatched_only: bool = False) -> bool:
+	"""Queue the batch on the long queue, once (a second request while it is queued or
+	running is the same job). The one place that enqueues matching."""
+	from frappe.utils.background_jobs import is_job_enqueued
+
+	if is_job_enqueued(JOB_ID):
+		return False
+	frappe.enqueue(
+		"gigafibre_fsm.network.drop_matching.run_matching_job",
+		queue="long",
+		timeout=3600,
+		job_id=JOB_ID,
+		deduplicate=True,
+		enqueue_after_commit=True,
+		unmatched_only=unmatched_only,
+	)
+	return True
+
+
+# ---------------------------------------------------------------------------------------
+# Reviewers (Gigafibre Support, System Manager), from the Fibre Drop form and list
+
+
+def _only_reviewers() -> None:
+	# Not frappe.only_for: it lets everyone through while tests run, and this is tested.
+	if set(REVIEWERS).isdisjoint(frappe.get_roles()):
+		frappe.throw(
+			_("Only {0} review the addresses of fibre drops").format(
+				" / ".join(_(role) for role in REVIEWERS)
+			),
+			frappe.PermissionError,
+		)
+
+
+def _reviewed_drop(drop: str):
+	_only_reviewers()
+	if not drop or not frappe.db.exists("Fibre Drop", drop):
+		frappe.throw(_("Fibre drop {0} not found").format(drop), frappe.DoesNotExistError)
+	doc = frappe.get_doc("Fibre Drop", drop)
+	doc.check_permission("write")
+	return doc
+
+
+def _answer(doc) -> dict:
+	return {field: doc.get(field) for field in ("name", *MATCH_FIELDS)}
+
+
+@frappe.whitelist(methods=["POST"])
+def confirm_match(drop: str) -> dict:
+	"""The reviewer confirms the drop's address: no later run changes it."""
+	doc = _reviewed_drop(drop)
+	if not doc.civic_address:
+		frappe.throw(_("Fibre drop {0} has no civic address to confirm").format(drop), NotLinkedError)
+	doc.confirm_address()
+	doc.save()
+	return _answer(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def pick_address(drop: str, address: str) -> dict:
+	"""The reviewer points the drop at another address, which is then confirmed."""
+	doc = _reviewed_drop(drop)
+	if not address or not frappe.db.exists("Civic Address", address):
+		frappe.throw(_("Civic address {0} not found").format(address), frappe.DoesNotExistError)
+	doc.civic_address = address
+	doc.save()
+	return _answer(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def reject_match(drop: str) -> dict:
+	"""The reviewer says the drop is not at its proposed address: it is never proposed again."""
+	doc = _reviewed_drop(drop)
+	if not doc.civic_address:
+		frappe.throw(_("Fibre drop {0} has no civic address to reject").format(drop), NotLinkedError)
+	doc.reject_address()
+	doc.save()
+	return _answer(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def match_now(drop: str) -> dict:
+	"""Look for the drop's address now (one drop, as the batch would)."""
+	doc = _reviewed_drop(drop)
+	if doc.match_status == rules.CONFIRMED:
+		return _answer(doc)
+	match_drops(names=[doc.name], commit=False)
+	doc.reload()
+	return _answer(doc)
+
+
+@frappe.whitelist(methods=["POST"])
+def start_matching(unmatched_only: bool | int | str = False) -> dict:
+	"""Queue the batch over every drop (or only those without an address)."""
+	_only_reviewers()
+	frappe.has_permission("Fibre Drop", "write", throw=True)
+	queued = enqueue_matching(unmatched_only=frappe.utils.cint(unmatched_only) == 1)
+	return {"queued": queued}
+
+
+# ---------------------------------------------------------------------------------------
+# Map of drops (the Fibre Drop list's map view)
+
+
+def _coverage_label(installed_serial: str | None) -> str:
+	return _(drop_status(installed_serial))
+
+
+@frappe.whitelist()
+def drop_coordinates(
+	doctype: str = "Fibre Drop", filters: str | list | dict | None = None, type: str | None = None
+) -> dict:
+	"""GeoJSON markers of the drops with known coordinates, for Frappe's map view: the list's
+	filters and the reader's permissions apply; each popup names the drop, its address and
+	whether its port is Available, Reserved or Occupied."""
+	if doctype != "Fibre Drop":
+		frappe.throw(_("Only fibre drops are shown on this map"), frappe.ValidationError)
+	frappe.has_permission("Fibre Drop", "read", throw=True)
+	filters = frappe.parse_json(filters) if isinstance(filters, str) else filters
+	rows = frappe.get_list(
+		"Fibre Drop",
+		filters=filters or [],
+		fields=[
+			"name",
+			"latitude",
+			"longitude",
+			"civic_address",
+			"installed_serial",
+			"street",
+			"civic_number",
+		],
+		limit_page_length=0,
+		order_by="name asc",
+	)
+	labels: dict[str, str] = {}
+	addresses = [r.civic_address for r in rows if r.civic_address]
+	for start in range(0, len(addresses), CHUNK):
+		labels.update(
+			frappe.db.sql(
+				"SELECT name, label FROM `tabCivic Address` WHERE name IN %s",
+				(tuple(addresses[start : start + CHUNK]),),
+			)
+		)
+	features = []
+	for row in rows:
+		lat, lng = rules._coordinate(row.latitude, 90), rules._coordinate(row.longitude, 180)
+		if lat is None or lng is None:
+			continue  # unknown is empty: nothing to put on a map
+		coverage = drop_status(row.installed_serial)
+		address = labels.get(row.civic_address) or _("No civic address")
+		popup = (
+			f"<b>{escape_html(row.name)}</b><br>{escape_html(address)}<br>"
+			f"{escape_html(_coverage_label(row.installed_serial))}"
+		)
+		features.append(
+			{
+				"type": "Feature",
+				"properties": {"name": popup, "drop": row.name, "coverage": coverage},
+				"geometry": {"type": "Point", "coordinates": [lng, lat]},
+			}
+		)
+	return {"type": "FeatureCollection", "features": features}
