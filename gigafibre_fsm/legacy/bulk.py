@@ -2,34 +2,45 @@
 
 ``doc.insert()`` costs 5-15 ms a row, mostly in per-row queries (link checks, uniqueness
 checks, series numbers, hooks that read settings) and single-row INSERTs. Here a document is
-built in memory (``frappe.get_doc``) and goes through the same steps as ``Document.insert``,
-in the same order, with every per-row query answered from an :class:`Index` loaded once and
-kept up to date as rows are accepted; the rows are then written with one multi-row INSERT
-per table and batch. What runs for each new document:
+built in memory (``frappe.get_doc``) and goes through the steps of ``Document.insert``, in
+its order, with every per-row query answered from an :class:`Index` loaded once and kept up
+to date as rows are accepted; the rows are then written with one multi-row INSERT per table
+and batch. What runs for each new document, and why it equals a save:
 
-1. the doctype's defaults for the fields the legacy row does not give (as Data Import does,
-   since ``Document._set_defaults`` is skipped under ``frappe.flags.in_import``), owner,
-   creation and modified as ``db_insert`` sets them;
-2. **link validation** as ``Document._validate_links``: every Link and Dynamic Link of the
-   document and its child rows must name an existing record (from the Index), and the
-   ``fetch_from`` fields are filled from it;
-3. ``before_insert``, naming (the doctype's autoname rule; series numbers are reserved a
-   batch at a time under the same ``tabSeries`` row lock ``getseries`` takes), parent fields
-   of child rows;
-4. ``before_validate``, ``validate`` and ``before_save``: the controller's own validation,
-   step by step as listed in :data:`RECIPES` (a unit test compares each recipe with the
-   controller's ``validate`` so that neither can drift), with the few checks that read the
-   database given their answer from the Index through the optional argument the controller
-   takes for it; then the ``doc_events`` hooks and server scripts of those events;
-5. ``Document._validate``: mandatory fields, data fields (emails, phones, names), Select
-   options, non-negative fields, lengths, code fields, HTML sanitising; passwords are
-   encrypted into ``__Auth`` exactly as ``_save_passwords`` does, a batch at a time;
-6. after the INSERT: the post-save events. The app's controllers' ``on_update`` are no-ops
-   for imported rows (a location with no drop yet claims nothing; an ONT's serial reaches its
-   drop through ``fibre.sn``; no imported payment method is a default), so they are not
-   called; any other handler registered for the doctype (another app's hook, a server
-   script) is run for each row. Global search is updated as a save does. No Version row is
-   written (an insert writes none either); realtime list updates are not sent.
+1. **Defaults** of the fields the legacy row does not give (as Data Import does, since
+   ``Document._set_defaults`` is skipped under ``frappe.flags.in_import``); owner, creation
+   and modified as ``db_insert`` sets them. A field the row gives as unknown stays empty
+   (a legacy "no date" is not today).
+2. **Links**, as ``Document._validate_links``: every Link and Dynamic Link of the document and
+   its child rows must name an existing record, found in the Index (loaded from the database,
+   plus the records accepted since), with the same case correction and ``fetch_from`` values.
+3. ``before_insert``; the **name** by the doctype's own rule (series numbers are reserved a
+   batch at a time under the ``tabSeries`` row lock ``getseries`` takes, and a refused row
+   gives its number back as the rollback of its save would; Customer, Contact and Address
+   names follow ERPNext's rules with the taken names in memory); parents of child rows.
+4. ``before_validate``, ``validate``, ``before_save``: the controller's validate() itself,
+   or, for the doctypes whose validate() reads the database for every row, its steps in its
+   order (:data:`RECIPES`) with those reads answered from the Index through the optional
+   argument the controller method takes for it (check_location_belongs_to_customer, the
+   equipment's and the drop's unique checks, the line's one-active-DID check, the drop's
+   holder status). tests/unit/test_legacy_recipes.py compares every recipe with its
+   controller, call by call, and pins the Frappe/ERPNext code the Customer, Contact, Address
+   and User recipes follow. Then the ``doc_events`` hooks and server scripts of those events;
+   Frappe's and ERPNext's hooks for every doctype whose outcome depends only on the doctype
+   (the running-deletion guard, an SLA for doctypes that have none) run once per batch.
+5. ``Document._validate``'s checks, Frappe's own methods in its order (mandatory, data fields,
+   non-negative, lengths, rating, code, autoname field, images, HTML sanitising, workflow),
+   each called when the doctype has fields of its kind (:func:`validate_fields`), plus the
+   Select options, which a save checks and Data Import skips; the unique columns against the
+   Index and the batch; passwords encrypted into ``__Auth`` as ``_save_passwords`` does.
+6. After the INSERT, the post-save handlers, except those shown to do nothing for imported
+   rows (:data:`IDLE_HANDLERS`, :func:`_idle_hook`: a new location with no drop claims
+   nothing, an ONT's serial reaches its drop through ``fibre.sn``, no imported payment method
+   is a default, ERPNext's primary contact and address are written with the customer; Frappe's
+   assignment, workflow, milestone and energy-point hooks when the site has none configured
+   for the doctype). Any other handler (another app's hook, a server script) runs for each
+   row. Global search is updated as a save does; no Version row is written (an insert writes
+   none); realtime list updates are not sent.
 
 A document a check refuses raises the controller's typed error; the importer logs it and the
 batch goes on. The database's unique keys stay the last word: a multi-row INSERT that still

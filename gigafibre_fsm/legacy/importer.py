@@ -53,8 +53,23 @@ value left out (an invalid email, a quote line whose product is unknown) gets a 
 
 **Fast.** New records go through :mod:`gigafibre_fsm.legacy.bulk`, which runs the doctypes'
 own validation in memory and writes multi-row INSERTs (its docstring lists exactly which
-controller checks run and why that equals a save). Items and Users (a few dozen rows, with
-side effects such as Item Prices) use ``doc.insert()``.
+controller checks run and why that equals a save). Items (116 rows, whose insert makes their
+Item Prices) and OLTs use ``doc.insert()``. The steps run in two lanes (:data:`LANES`), the
+second in its own process (legacy/worker.py) that dies with the first: ERPNext's Quotation
+validation (price lists, item details, party details: ~50 ms a quote) runs beside the bulk
+steps instead of after them; a step waits for the steps of the other lane it needs.
+
+**Decisions.** Staff (technicians of work orders, agents of arrangements) become Users:
+mapped by email to an existing user, else created disabled and without roles, named after
+their email (``legacy-staff-<id>@gigafibre.invalid`` when they have none), each logged as a
+warning; an administrator enables those who still work. Customers of closed accounts are
+disabled after their history is in (:meth:`Importer.close_accounts`): ERPNext refuses a
+quotation for a disabled customer, and the legacy quotes were made while the account was
+open. A location is as active as its best service; a disconnected one holds no fibre drop.
+Legacy work orders have no type: they are imported as completed Support jobs. A drop's
+status is never written: its installed serial is ``fibre.sn`` in the equipment's serial
+form and the Fibre Drop's own rule decides. Quotes keep their lines net of taxes (the legacy
+``tax`` flag has no Quotation field).
 
 **Dry run.** Everything runs in one transaction that is rolled back at the end: the same
 reads, conversions, validation and INSERTs, so the database's own keys are checked too, and

@@ -11,6 +11,7 @@ run starts again. Text comes as the server converts it to utf8mb4; the cleaning 
 what the PHP application had stored in the wrong encoding.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ import frappe
 import pymysql
 import pymysql.cursors
 
-from gigafibre_fsm.legacy.generator import _DB_NAME
+_DB_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 
 
 @dataclass(frozen=True)
