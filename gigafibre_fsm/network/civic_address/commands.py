@@ -5,6 +5,9 @@
   ``rqa_id``. A file with a bad row loads nothing and the command lists the bad lines.
 - ``bench --site SITE rebuild-address-index`` rebuilds the search index from the records
   (after a change in how addresses are normalised).
+- ``bench --site SITE match-fibre-drops`` links the fibre drops to their addresses (every
+  drop but the confirmed ones; ``--unmatched-only`` for those without an address); the RQ
+  job of the desk's "Match addresses" button runs the same batch.
 
 ``gigafibre_fsm/commands.py`` adds :data:`commands` to the app's command list.
 """
@@ -97,4 +100,38 @@ def rebuild_address_index(context):
 	_run(context, rebuild_index)
 
 
-commands = [load_addresses, rebuild_address_index]
+@click.command("match-fibre-drops")
+@click.option("--unmatched-only", is_flag=True, help="Only drops without an address (Unmatched, Rejected)")
+@click.option("--drop", "drops", multiple=True, help="Only this drop (repeatable)")
+@pass_context
+def match_fibre_drops(context, unmatched_only: bool = False, drops: tuple[str, ...] = ()):
+	"""Link the fibre drops to their civic addresses; confirmed links are left as they are."""
+	import frappe
+	from frappe import _
+
+	from gigafibre_fsm.network.drop_matching import MatchingInProgressError, match_drops
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	started = time.monotonic()
+
+	def progress(done: int, total: int) -> None:
+		elapsed = time.monotonic() - started
+		click.echo(f"\r{_('Matching fibre drops')}: {done:,}/{total:,} ({elapsed:.0f} s)", nl=False, err=True)
+
+	try:
+		summary = match_drops(names=list(drops) or None, unmatched_only=unmatched_only, progress=progress)
+		statuses = ", ".join(f"{_(status)} {count:,}" for status, count in sorted(summary.statuses.items()))
+		message = _("{0} fibre drops in {1} s, {2} changed: {3}").format(
+			f"{summary.drops:,}", f"{summary.seconds:.1f}", f"{summary.changed:,}", statuses or "-"
+		)
+	except MatchingInProgressError as e:
+		click.secho(str(e), fg="red", err=True)
+		sys.exit(1)
+	finally:
+		frappe.destroy()
+	click.echo("", err=True)
+	click.secho(message, fg="green")
+
+
+commands = [load_addresses, rebuild_address_index, match_fibre_drops]
