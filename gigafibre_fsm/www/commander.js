@@ -49,14 +49,17 @@
 		timer = setTimeout(search, 250);
 	});
 
+	let searched = 0;
 	async function search() {
 		const q = $("address-input").value.trim();
 		const list = $("address-results");
+		const asked = ++searched;
 		if (q.length < 3) {
 			list.innerHTML = "";
 			return;
 		}
 		const results = await call("search_addresses", { q, limit: 8 }, true).catch(() => []);
+		if (asked !== searched) return; // a later search is on its way
 		list.innerHTML = "";
 		results.forEach((address) => {
 			const li = document.createElement("li");
@@ -132,14 +135,17 @@
 		return items;
 	}
 
+	let priced = 0;
 	async function price() {
 		const box = $("quote");
+		const asked = ++priced;
 		try {
 			const quote = await call("quote", {
 				address_id: state.address.address_id,
 				items: basket(),
 				commitment_months: Number($("commitment").value),
 			});
+			if (asked !== priced) return; // only the latest basket's price is shown
 			const lines = quote.lines
 				.map((l) => `<tr><td>${escape(l.description)}</td><td>${l.qty}</td><td class="text-right">${money(l.amount)}</td></tr>`)
 				.join("");
@@ -149,7 +155,7 @@
 				`(TPS ${money(quote.monthly.tps)}, TVQ ${money(quote.monthly.tvq)})</p>` +
 				`<p id="quote-due">${t("Due at installation")} : <strong>${money(quote.due_at_installation.total)}</strong></p>`;
 		} catch (error) {
-			box.textContent = error.message;
+			if (asked === priced) box.textContent = error.message;
 		}
 	}
 

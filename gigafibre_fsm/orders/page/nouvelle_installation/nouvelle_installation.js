@@ -84,9 +84,13 @@ gigafibre.NewInstallation = class NewInstallation {
 
 	async search() {
 		const q = (this.form.get_value("address_query") || "").trim();
+		// Typing and leaving the field both ask: only the latest answer is listed.
+		const asked = (this.searched = (this.searched || 0) + 1);
 		this.$results.empty();
 		if (q.length < 3) return;
-		const results = await this.call("search_addresses", { q, limit: 8 }, "GET");
+		const results = await this.call("search_addresses", { q, limit: 8 }, "GET", true);
+		if (asked !== this.searched) return;
+		this.$results.empty();
 		(results || []).forEach((address) => {
 			$(`<button class="btn btn-xs btn-default gf-address" style="display:block;margin:2px 0"></button>`)
 				.text(address.label)
