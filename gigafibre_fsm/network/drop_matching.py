@@ -41,20 +41,30 @@ from frappe import _
 from frappe.utils import escape_html, now_datetime
 
 from gigafibre_fsm.network.civic_address import matching_rules as rules
-from gigafibre_fsm.network.civic_address.normalize import cross_key, delete_keys, pair_key
-from gigafibre_fsm.network.civic_address.ranking import idf, word_similarity
+from gigafibre_fsm.network.civic_address.normalize import PAIR_MARKS, cross_key, delete_keys, pair_key
+from gigafibre_fsm.network.civic_address.ranking import idf
 from gigafibre_fsm.network.fibre_port import drop_status, is_free
 from gigafibre_fsm.roles import SUPPORT, SYSTEM_MANAGER
 
 # Drops per page (read, matched and committed together).
 BATCH = 1000
-# Streets whose addresses are read, per drop.
-STREETS_PER_DROP = 6
+# Streets per drop ranked by the index read (the words and pairs they share with the drop,
+# its postal code), then compared in Python; and those whose addresses are read: the best
+# fit and those within NEAR_BEST of it.
+PRESELECT = 12
+STREETS_PER_DROP = 4
+NEAR_BEST = 0.8
 # Known words a typed word may be, kept per word (the likeliest first).
 READINGS_PER_WORD = 3
-# A word or pair on more streets than this does not select streets (it would select a large
-# part of the index: "principale", "saint"); pairs and the postal code do.
-MAX_KEY_STREETS = 300
+# A pair, or a word, on more streets than this does not select streets (it would read a
+# large part of the index: "principale", "saint"); rarer keys and the postal code do.
+MAX_PAIR_STREETS = 300
+MAX_WORD_STREETS = 100
+# A drop that says nothing of where it is (no municipality, no postal code) selects with
+# common words too: it has many streets then, and goes to a person.
+MAX_WORD_STREETS_UNPLACED = 3000
+# Weight of "the street has the drop's postal code" in the index read.
+POSTAL_WEIGHT = 12.0
 # Addresses of the best streets read for a drop without a civic number, nearest kept.
 NEAREST = 3
 # Rows per IN (…) list: the range optimiser keeps its plan well below its memory limit.
@@ -211,7 +221,9 @@ class _Page:
 		self.weights: dict[str, float] = {}
 		self.key_streets: dict[str, list[int]] = defaultdict(list)
 		self.postal_streets: dict[str, list[int]] = defaultdict(list)
+		self.preselected: dict[str, list[int]] = {}
 		self.streets: dict[int, rules.AddressCandidate] = {}
+		self._municipality: dict[tuple, float | None] = {}
 
 	# 1. spelling
 	def read_spelling(self) -> None:
@@ -229,7 +241,7 @@ class _Page:
 				(tuple(ordered[start : start + CHUNK]),),
 			):
 				for token in keys[key]:
-					sim = word_similarity(token, word)
+					sim = rules.similarity(token, word)
 					if sim and sim > found[token].get(word, (0.0, 0))[0]:
 						found[token][word] = (sim, int(df))
 		for token in typed:
@@ -241,32 +253,62 @@ class _Page:
 			# like a rare one (it still counts against a street that lacks it).
 			self.weights[token] = idf(options[0][2] if options else None, self.streets_total)
 
-	def _words(self, token: str) -> list[str]:
-		return [w for w, _sim, _df in self.readings.get(token, [])]
+	def _key_words(self, token: str) -> list[tuple[str, float]]:
+		"""The known words a typed word selects streets with: itself when it is a known word
+		(a typo that makes another known word is rare, and the comparison forgives it), else its
+		two likeliest readings."""
+		options = self.readings.get(token, [])
+		exact = [o for o in options if o[1] == 1.0]
+		return [(word, idf(df, self.streets_total)) for word, _sim, df in (exact[:1] or options[:2])]
 
-	def keys_of(self, drop: rules.DropAddress) -> set[str]:
-		street = [self._words(t) for t in drop.street_tokens]
-		municipality = [w for t in drop.municipality_tokens for w in self._words(t)]
-		keys = {w for words in street for w in words}
-		keys |= {cross_key(a, b) for words in street for a in words for b in municipality}
+	def keys_of(self, drop: rules.DropAddress) -> dict[str, float]:
+		"""Index keys of a drop and their weights: its street's words, pairs of them, and each
+		with a word of its municipality (``=principale@anicet``: a handful of streets)."""
+		street = [self._key_words(t) for t in drop.street_tokens]
+		municipality = [kw for t in drop.municipality_tokens for kw in self._key_words(t)]
+		keys: dict[str, float] = {}
+		for words in street:
+			for word, weight in words:
+				keys[word] = max(keys.get(word, 0.0), weight)
+				for other, other_weight in municipality:
+					keys[cross_key(word, other)] = weight + other_weight
 		for i, first in enumerate(street):
 			for second in street[i + 1 :]:
-				keys |= {pair_key(a, b) for a in first for b in second if a != b}
+				for a, wa in first:
+					for b, wb in second:
+						if a != b:
+							keys[pair_key(a, b)] = wa + wb
 		return keys
 
-	# 2. streets
-	def read_streets(self) -> None:
-		keys = set()
-		for drop in self.drops.values():
-			keys |= self.keys_of(drop)
+	@staticmethod
+	def _placed(drop: rules.DropAddress) -> bool:
+		return bool(drop.municipality_tokens or drop.postal_code)
+
+	def _postings(self, keys: set[str], max_streets: int) -> None:
 		ordered = sorted(keys)
 		for start in range(0, len(ordered), CHUNK):
 			for tok, street_id in frappe.db.sql(
 				"""SELECT t.tok, t.street_id FROM gf_civic_vocab v STRAIGHT_JOIN gf_civic_token t
 				ON t.tok = v.tok WHERE v.tok IN %s AND v.df <= %s""",
-				(tuple(ordered[start : start + CHUNK]), MAX_KEY_STREETS),
+				(tuple(ordered[start : start + CHUNK]), max_streets),
 			):
 				self.key_streets[tok].append(int(street_id))
+
+	# 2. streets
+	def read_streets(self) -> None:
+		keys_of = {name: self.keys_of(drop) for name, drop in self.drops.items()}
+		marked, words, wide = set(), set(), set()
+		for name, keys in keys_of.items():
+			for key in keys:
+				if key[:1] in PAIR_MARKS:
+					marked.add(key)
+				elif self._placed(self.drops[name]):
+					words.add(key)
+				else:
+					wide.add(key)
+		self._postings(marked, MAX_PAIR_STREETS)
+		self._postings(words - wide, MAX_WORD_STREETS)
+		self._postings(wide, MAX_WORD_STREETS_UNPLACED)
 		postals = sorted({d.postal_code for d in self.drops.values() if d.postal_code})
 		for start in range(0, len(postals), CHUNK):
 			for postal, street_id in frappe.db.sql(
@@ -274,10 +316,19 @@ class _Page:
 				(tuple(postals[start : start + CHUNK]),),
 			):
 				self.postal_streets[postal].append(int(street_id))
-		wanted = sorted(
-			{s for ids in (*self.key_streets.values(), *self.postal_streets.values()) for s in ids}
-		)
-		words: set[str] = set()
+		# Per drop, the streets sharing the most (and rarest) words with it, and its postal
+		# code's: only these are read and compared.
+		for name, keys in keys_of.items():
+			score: dict[int, float] = defaultdict(float)
+			for key, weight in keys.items():
+				for street_id in self.key_streets.get(key, ()):
+					score[street_id] += weight
+			for street_id in self.postal_streets.get(self.drops[name].postal_code, ()):
+				score[street_id] += POSTAL_WEIGHT
+			ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))
+			self.preselected[name] = [street_id for street_id, _score in ranked[:PRESELECT]]
+		wanted = sorted({s for ids in self.preselected.values() for s in ids})
+		words_seen: set[str] = set()
 		for start in range(0, len(wanted), CHUNK):
 			for street_id, generic, direction, street_tokens, municipality_tokens in frappe.db.sql(
 				"""SELECT street_id, generic, direction, street_tokens, municipality_tokens
@@ -296,25 +347,33 @@ class _Page:
 					municipality_tokens=tuple(municipality_tokens.split()),
 				)
 				self.streets[street.street_id] = street
-				words.update(street.street_tokens, street.municipality_tokens)
+				words_seen.update(street.street_tokens, street.municipality_tokens)
 		# The rarity of the streets' own words: a word the drop left out counts by it too.
-		known = _word_weights(words - set(self.weights), self.streets_total)
-		self.weights.update(known)
+		self.weights.update(_word_weights(words_seen - set(self.weights), self.streets_total))
 
-	def best_streets(self, drop: rules.DropAddress) -> list[int]:
+	def best_streets(self, name: str, drop: rules.DropAddress) -> list[int]:
+		"""The streets whose addresses are read: the best fit, and those near it."""
 		with_postal = set(self.postal_streets.get(drop.postal_code, ())) if drop.postal_code else set()
-		ids = {s for key in self.keys_of(drop) for s in self.key_streets.get(key, ())} | with_postal
 		default = idf(None, self.streets_total)
 		scored = []
-		for street_id in ids:
+		for street_id in self.preselected.get(name, ()):
 			street = self.streets.get(street_id)
 			if not street:
 				continue
-			sim, rank = rules.street_fit(drop, street, self.weights, default, street_id in with_postal)
+			# Every street of a municipality has its words: compared once per page.
+			key = (drop.municipality_tokens, street.municipality_tokens)
+			if key not in self._municipality:
+				self._municipality[key] = rules.municipality_similarity(drop, street, self.weights, default)
+			sim, rank = rules.street_fit(
+				drop, street, self.weights, default, street_id in with_postal, self._municipality[key]
+			)
 			if sim >= rules.MIN_STREET:
 				scored.append((rank, street_id))
+		if not scored:
+			return []
 		scored.sort(key=lambda r: (-r[0], r[1]))
-		return [street_id for _rank, street_id in scored[:STREETS_PER_DROP]]
+		best = scored[0][0]
+		return [street_id for rank, street_id in scored[:STREETS_PER_DROP] if rank >= NEAR_BEST * best]
 
 
 _ADDRESS_COLUMNS = "name, street_ref, civic_number, civic_suffix, postal_code, latitude, longitude, label, street, municipality"
@@ -395,7 +454,7 @@ def match_page(rows: list[dict]) -> dict[str, rules.Decision]:
 	page = _Page(drops, streets_total)
 	page.read_spelling()
 	page.read_streets()
-	best = {name: page.best_streets(drop) for name, drop in drops.items()}
+	best = {name: page.best_streets(name, drop) for name, drop in drops.items()}
 	pairs = {
 		(street_id, civic)
 		for name, drop in drops.items()
@@ -435,7 +494,9 @@ def match_page(rows: list[dict]) -> dict[str, rules.Decision]:
 		evidences = [rules.compare(drop, cand, page.weights, default) for cand in candidates]
 		reason = None
 		if not candidates:
-			if not drop.civic and not drop.has_coordinates:
+			if not page._placed(drop) and not drop.has_coordinates:
+				reason = (rules.R_NO_PLACE, ())
+			elif not drop.civic and not drop.has_coordinates:
 				reason = (rules.R_NO_CIVIC_NO_COORDINATES, ())
 			elif drop.civic and best[name]:
 				reason = (rules.R_CIVIC_NOT_FOUND, (rules._civic_text(drop.civic, drop.suffix),))

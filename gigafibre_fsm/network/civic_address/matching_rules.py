@@ -20,11 +20,17 @@ person (``Needs Review``); none at all leaves the drop ``Unmatched``. The reason
 agreed and what did not, as English templates and their values, for the caller to translate.
 """
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 from gigafibre_fsm.network.civic_address.normalize import (
+	DIRECTIONS,
+	GENERIC_FORMS,
+	PARTICLES,
 	compact_postal_code,
 	format_postal_code,
 	parse_query,
@@ -64,6 +70,8 @@ UNKNOWN_SHARE = 0.5
 
 # Civic number of a drop: digits, maybe a suffix or a unit ("125", "125A", "12-125").
 _CIVIC_FIELD = re.compile(r"^[0-9A-Za-z /½-]{1,16}$")
+# A short word joined to a name by a hyphen ("SY-Joseph", "STE-Anne", "Sr-Basile").
+_SHORT_PREFIX = re.compile(r"(?<![\w'])([A-Za-z]{1,4})\.?-(?=[^\W\d_])")
 
 # Reason templates (English source strings, translated where they are shown).
 R_STREET_SAME = "street {0} agrees"
@@ -123,6 +131,20 @@ def _coordinate(value, limit: float) -> float | None:
 	return number if -limit <= number <= limit and number != 0 else None
 
 
+def _saint_slip(match: re.Match) -> str:
+	"""``SY-Joseph``, ``SYE-Anne``, ``tS-Liboire``: St-/Ste- with a slip of the keyboard. Legacy
+	records abbreviate Saint nearly always, so its slips are common; no other short word that
+	starts a compound name (Ham-, Val-, Lac-, Cap-…) is one letter from St or Ste, but for
+	directions (Est-) and generics, left as they are."""
+	word = match[1].lower()
+	if word in PARTICLES or word in DIRECTIONS or word in GENERIC_FORMS:
+		return match[0]
+	to_saint, to_sainte = OSA.distance(word, "st"), OSA.distance(word, "ste")
+	if min(to_saint, to_sainte) != 1:
+		return match[0]
+	return "Saint-" if to_saint <= to_sainte else "Sainte-"
+
+
 def read_drop(
 	civic_number: str | None,
 	street: str | None,
@@ -139,10 +161,15 @@ def read_drop(
 	civic_text = str(civic_number or "").strip()
 	if civic_text and not (_CIVIC_FIELD.match(civic_text) and any(c.isdigit() for c in civic_text)):
 		civic_text = ""  # "N/A", "?": no civic number
-	line = " ".join(p for p in (civic_text, str(street or "").strip()) if p)
-	city_text = str(city or "").strip()
+	street_text = _SHORT_PREFIX.sub(_saint_slip, str(street or "").strip())
+	line = " ".join(p for p in (civic_text, street_text) if p)
+	city_text = _SHORT_PREFIX.sub(_saint_slip, str(city or "").strip())
 	query = parse_query(f"{line}, {city_text}" if city_text else line)
 	postal = compact_postal_code(postal_code) or query.postal_code
+	generic, tokens = query.generic, query.street_tokens
+	if generic and not tokens:
+		# "Parc", "Côte": a street named by a generic's word, its own generic left out.
+		generic, tokens = None, (generic,)
 	latitude, longitude = _coordinate(latitude, 90), _coordinate(longitude, 180)
 	if latitude is None or longitude is None:
 		latitude = longitude = None
@@ -150,9 +177,9 @@ def read_drop(
 		civic=query.civic,
 		suffix=query.suffix,
 		alt_civic=query.alt_civic,
-		generic=query.generic,
+		generic=generic,
 		direction=query.direction,
-		street_tokens=query.street_tokens,
+		street_tokens=tokens,
 		municipality_tokens=query.municipality_tokens,
 		postal_code=postal,
 		latitude=latitude,
@@ -224,10 +251,17 @@ class Decision:
 	best: Evidence | None = None
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def similarity(typed: str, known: str) -> float:
+	""":func:`ranking.word_similarity`, remembered: a page of drops of a few villages compares
+	the same words again and again."""
+	return word_similarity(typed, known)
+
+
 def _best(token: str, pool: tuple[str, ...]) -> tuple[float, int]:
 	best, where = 0.0, -1
 	for i, known in enumerate(pool):
-		sim = word_similarity(token, known)
+		sim = similarity(token, known)
 		if sim > best:
 			best, where = sim, i
 			if sim == 1.0:
@@ -257,16 +291,26 @@ def street_similarity(
 	drop: DropAddress, cand: AddressCandidate, weights: dict[str, float], default: float = 1.0
 ) -> float:
 	"""0..1: the drop's street and the candidate's, by their words, generic and direction."""
-	tokens = drop.street_tokens
-	if not tokens and drop.generic and cand.generic == drop.generic and not cand.street_tokens:
+	tokens, generic, direction = drop.street_tokens, drop.generic, drop.direction
+	if not tokens and generic and cand.generic == generic and not cand.street_tokens:
 		return 1.0
+	# A direction or a generic that is a word of the candidate's name ("Rue Ham-Nord",
+	# "Chemin Stukely-Sud", "Rue de la Côte") is that word, not a direction or a generic.
+	if direction and direction != cand.direction and direction in cand.street_tokens:
+		tokens, direction = (*tokens, direction), cand.direction
+	if generic and generic != cand.generic and generic in cand.street_tokens:
+		tokens, generic = (generic, *tokens), None
+	if cand.generic and not generic:
+		# A generic typed with a typo ("chmein") is not read as one by the parser: it is the
+		# candidate's generic, not a word its name lacks.
+		tokens = tuple(t for t in tokens if not similarity(t, cand.generic) > _best(t, cand.street_tokens)[0])
 	sim = _cover(tokens, cand.street_tokens, weights, default)
-	if drop.generic and cand.generic and drop.generic != cand.generic:
+	if generic and cand.generic and generic != cand.generic:
 		# "Rue du Lac" and "Chemin du Lac" are two streets of one village.
 		sim *= 0.85
-	if drop.direction != cand.direction:
+	if direction != cand.direction:
 		# Est and Ouest are two streets; a direction left out is only a small doubt.
-		sim *= 0.7 if drop.direction and cand.direction else 0.93
+		sim *= 0.7 if direction and cand.direction else 0.93
 	return sim
 
 
@@ -284,6 +328,7 @@ def street_fit(
 	weights: dict[str, float],
 	default: float = 1.0,
 	has_postal_code: bool = False,
+	municipality: float | bool | None = False,
 ) -> tuple[float, float]:
 	"""How well a street (an :class:`AddressCandidate` without its house) fits the drop:
 	``(street similarity, rank)``, the rank also counting whether it is in the drop's

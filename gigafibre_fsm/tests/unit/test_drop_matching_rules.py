@@ -183,3 +183,22 @@ def test_match_statuses_are_the_fields_options():
 	status = next(f for f in meta["fields"] if f["fieldname"] == "match_status")
 	assert status["options"].split("\n") == list(rules.MATCH_STATUSES)
 	assert status["default"] == rules.UNMATCHED
+
+
+def test_slips_in_saint_and_names_that_look_like_generics_or_directions():
+	assert rules.read_drop("1", "ch SY-Joseph").street_tokens == ("saint", "joseph")
+	assert rules.read_drop("1", "r. SYE-Anne", "STT-Jean").street_tokens == ("sainte", "anne")
+	assert rules.read_drop("1", "rue", "STT-Jean").municipality_tokens == ("saint", "jean")
+	for name in ("Ham-Nord", "Val-David", "Lac-Etchemin", "rue de la Gare", "Est-Ouest"):
+		assert "saint" not in rules.read_drop("1", name).street_tokens, name
+	parc = rules.read_drop("240", "PARC", "St-Marc", "J0V 3X7")
+	assert (parc.generic, parc.street_tokens) == (None, ("parc",))
+	decision = decide(
+		parc, address("P", civic="240", specific="Parc", municipality="Saint-Marc", postal="J0V 3X7")
+	)
+	assert decision.status == rules.MATCHED
+	ham = rules.read_drop("68", "Rue Ham-Nord", "Saint-Irénée", "J0G 8J0")
+	decision = decide(
+		ham, address("H", civic="68", specific="Ham-Nord", municipality="Saint-Irénée", postal="J0G 8J0")
+	)
+	assert (decision.status, decision.confidence) == (rules.MATCHED, 97)  # no coordinates: 3 of 6
