@@ -48,6 +48,13 @@ from gigafibre_fsm.network.civic_address.normalize import (
 from gigafibre_fsm.network.civic_address.schema import ensure_search_tables, search_tables_exist
 
 LOCK_NAME = "gf_civic_address_load"
+
+
+def lock_name() -> str:
+	"""MariaDB's named locks are server-wide: one per site's database."""
+	return f"{LOCK_NAME}:{frappe.conf.db_name}"
+
+
 INDEX_TABLES = (
 	"gf_civic_street",
 	"gf_civic_token",
@@ -537,7 +544,7 @@ def load_csv(path: str, progress: Progress | None = None, rebuild: bool = False)
 	connection = _connect()
 	try:
 		with connection.cursor() as cur:
-			cur.execute("SELECT GET_LOCK(%s, 0)", (LOCK_NAME,))
+			cur.execute("SELECT GET_LOCK(%s, 0)", (lock_name(),))
 			if not cur.fetchone()[0]:
 				raise LoadInProgressError(_("Another address load is running; try again when it is done"))
 		result = LoadResult()
@@ -611,7 +618,7 @@ def index_address(doc) -> int:
 		street_id = street_id[0][0]
 	else:
 		# A named lock keeps a desk edit from taking a street id a running load is handing out.
-		if not frappe.db.sql("SELECT GET_LOCK(%s, 10)", LOCK_NAME)[0][0]:
+		if not frappe.db.sql("SELECT GET_LOCK(%s, 10)", lock_name())[0][0]:
 			raise LoadInProgressError(_("An address load is running; try again when it is done"))
 		try:
 			street_id = int(
@@ -631,7 +638,7 @@ def index_address(doc) -> int:
 				),
 			)
 		finally:
-			frappe.db.sql("SELECT RELEASE_LOCK(%s)", LOCK_NAME)
+			frappe.db.sql("SELECT RELEASE_LOCK(%s)", lock_name())
 		words = list(dict.fromkeys(key.tokens + muni))
 		if words:
 			entries = words + pair_keys(key.tokens, muni)
