@@ -1150,7 +1150,11 @@ class ProductStep(Step):
 		return doc.name
 
 	def update(self, source_table, key, name, plan, row, batch):
-		if frappe.db.get_value("Item", name, "item_code") != plan.values["item_code"]:
+		# An Item the site's catalogue had before the first import keeps its curated values;
+		# an Item the import made follows its legacy product (its code never changes).
+		first_run = frappe.db.sql("select min(creation) from `tabLegacy Import Run`")[0][0]
+		item = frappe.db.get_value("Item", name, ["item_code", "creation"], as_dict=True)
+		if item.item_code != plan.values["item_code"] or (first_run and item.creation < first_run):
 			return name
 		values = {k: v for k, v in plan.values.items() if k not in ("item_code", "item_group")}
 		update_doc("Item", name, values)
