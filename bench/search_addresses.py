@@ -8,14 +8,21 @@ search service and prints:
 - the database size of ``tabCivic Address`` and of the search index (its tables and the
   address index);
 - p50/p95/p99 latency of ``search(q, 8)`` in the service (Python + MariaDB, one process);
-- top-1 accuracy and top-8 recall over the queries, per variant family.
+- top-1 accuracy and top-8 recall over the queries, per variant family;
+- with ``--http URL``, p50/p95/p99 latency of ``GET search_addresses`` over HTTP against the
+  site running at URL (e.g. ``gunicorn … frappe.app:application`` or ``bench serve``), one
+  client with keep-alive like a browser's type-ahead, and the top-1 accuracy of its answers.
 
 Run it from the bench, as the bench user, on a site with the app installed (a dedicated site:
 it adds millions of rows)::
 
     cd /opt/gigafibre/frappe-bench/sites
     ../env/bin/python ../apps/gigafibre_fsm/bench/search_addresses.py --site SITE \\
-        [--rows 5200000] [--queries 2000] [--csv /tmp/rqa.csv] [--fresh | --skip-load]
+        [--rows 5200000] [--queries 2000] [--csv /tmp/rqa.csv] [--fresh | --skip-load] \\
+        [--http http://127.0.0.1:8123]
+
+Over HTTP the site is chosen by the Host header (the site's name, or ``--http-host``); the
+rate limit of ``search_addresses`` is raised in the site's config for the run and put back.
 
 The figures are printed, not asserted: they depend on the machine.
 """
@@ -87,6 +94,38 @@ def _percentile(values: list[float], p: float) -> float:
 	return values[k]
 
 
+def _http_latency(frappe, args, queries: list[dict]) -> None:
+	"""The same queries through the website's endpoint, over HTTP, one after the other."""
+	import requests
+	from frappe.installer import update_site_config
+
+	url = f"{args.http.rstrip('/')}/api/method/gigafibre_fsm.api.website.search_addresses"
+	session = requests.Session()
+	session.headers.update({"Host": args.http_host or args.site, "Accept": "application/json"})
+	saved = frappe.get_site_config().get("gigafibre_rate_limits")
+	update_site_config("gigafibre_rate_limits", {**(saved or {}), "search_addresses": 10**9})
+	try:
+		for item in queries[:200]:  # warm up the workers and the connection
+			session.get(url, params={"q": item["q"], "limit": 8}, timeout=30)
+		latencies, hits, errors = [], 0, 0
+		for item in queries:
+			t = time.perf_counter()
+			response = session.get(url, params={"q": item["q"], "limit": 8}, timeout=30)
+			latencies.append((time.perf_counter() - t) * 1000)
+			if response.status_code != 200:
+				errors += 1
+				continue
+			results = response.json()["message"]
+			hits += bool(results) and results[0]["address_id"] == item["rqa_id"]
+	finally:
+		update_site_config("gigafibre_rate_limits", saved if saved is not None else "None")
+	print(
+		f"latency over HTTP ({args.http}): p50 {statistics.median(latencies):.2f} ms, "
+		f"p95 {_percentile(latencies, 95):.2f} ms, p99 {_percentile(latencies, 99):.2f} ms, "
+		f"max {max(latencies):.1f} ms; top-1 {hits / len(queries):.2%}; {errors} non-200 answers"
+	)
+
+
 def main() -> int:
 	parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 	parser.add_argument("--site", required=True)
@@ -102,6 +141,8 @@ def main() -> int:
 		"--fresh", action="store_true", help="empty Civic Address and its index first (a dedicated site only)"
 	)
 	parser.add_argument("--show-misses", type=int, default=0, help="print this many wrong answers")
+	parser.add_argument("--http", default=None, help="also over HTTP: URL of the running site")
+	parser.add_argument("--http-host", default=None, help="Host header over HTTP (default: --site)")
 	args = parser.parse_args()
 
 	import frappe
@@ -200,6 +241,8 @@ def main() -> int:
 	print(f"empty and junk queries answer []: {empty}")
 	for item, results in misses:
 		print(json.dumps(item, ensure_ascii=False), "→", [(r["label"], r["score"]) for r in results])
+	if args.http:
+		_http_latency(frappe, args, queries)
 	frappe.destroy()
 	return 0
 

@@ -131,21 +131,22 @@ class MatchSummary:
 
 
 def _linked_drops(address_ids: list[str], fields: tuple[str, ...]) -> dict[str, list[dict]]:
-	"""The drops linked (Matched or Confirmed) to each address, by the index on civic_address."""
+	"""The drops linked (Matched or Confirmed) to each address, by the index on civic_address.
+
+	Raw SQL: every search request asks this, and the query builder costs more than the read."""
 	ids = [a for a in dict.fromkeys(address_ids) if a]
 	if not ids:
 		return {}
-	columns = list(dict.fromkeys(("name", "civic_address", "match_status", "installed_serial", *fields)))
+	names = dict.fromkeys(("name", "civic_address", "match_status", "installed_serial", *fields))
+	meta = frappe.get_meta("Fibre Drop")
+	columns = ", ".join(f"`{c}`" for c in names if c == "name" or meta.has_field(c))
 	out: dict[str, list[dict]] = defaultdict(list)
 	for start in range(0, len(ids), CHUNK):
-		for row in frappe.get_all(
-			"Fibre Drop",
-			filters={
-				"civic_address": ("in", ids[start : start + CHUNK]),
-				"match_status": ("in", rules.LINKED),
-			},
-			fields=columns,
-			order_by="name asc",
+		for row in frappe.db.sql(
+			f"""SELECT {columns} FROM `tabFibre Drop`
+			WHERE civic_address IN %s AND match_status IN %s ORDER BY name""",
+			(tuple(ids[start : start + CHUNK]), rules.LINKED),
+			as_dict=True,
 		):
 			out[row.civic_address].append(row)
 	return out
