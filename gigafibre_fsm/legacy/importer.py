@@ -702,7 +702,9 @@ def start_worker(importer: Importer, steps: list[str]):
 
 
 # Two lanes, one per core: each runs its steps in order; a step waits for the steps of the
-# other lane it needs (DEPENDS). Lane 1 runs in a second process (legacy/worker.py).
+# other lane it needs (DEPENDS). Lane 1 runs in a second process (legacy/worker.py). The steps
+# that write Service Location rows (fibre, ip_history, delivery_history) share lane 0, so the
+# two processes never lock the same rows.
 LANES = (
 	("account", "delivery", "service", "device", "fibre", "pbx", "ip_history", "delivery_history"),
 	(
