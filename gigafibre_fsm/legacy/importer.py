@@ -1875,7 +1875,7 @@ class SuspensionStep(Step):
 
 class HistoryStep(Step):
 	parentfield = ""
-	convert_row: Callable = None
+	convert_row: Callable | None = None
 
 	def prepare(self):
 		self.imp.prepare_common()
