@@ -34,6 +34,7 @@ from gigafibre_fsm.exceptions import (
 	PaymentSetupError,
 	PortUnavailableError,
 )
+from gigafibre_fsm.network.drop_matching import drop_for_address
 from gigafibre_fsm.network.fibre_port import format_port, is_free
 from gigafibre_fsm.orders import pricing, tasks
 from gigafibre_fsm.orders.order_input import CheckoutRequest, random_password, wifi_ssid
@@ -107,7 +108,6 @@ ADDRESS_FIELDS = (
 	"postal_code",
 	"latitude",
 	"longitude",
-	"fibre_drop",
 )
 DROP_FIELDS = (
 	"name",
@@ -130,9 +130,9 @@ def load_site(address_id: str, field_name: str = "address_id") -> Site:
 	if not address:
 		frappe.local.response["field"] = field_name
 		frappe.throw(_("{0}: unknown address").format(field_name), AddressNotFoundError)
-	drop = None
-	if address.fibre_drop:
-		drop = frappe.db.get_value("Fibre Drop", address.fibre_drop, DROP_FIELDS, as_dict=True)
+	# The link is the drop's (network/drop_matching.py): the drop that serves the address.
+	drop = drop_for_address(address.name, DROP_FIELDS)
+	address.fibre_drop = drop.name if drop else None
 	return Site(address, drop)
 
 

@@ -161,7 +161,7 @@ class TestCheckoutOverHTTP(CheckoutCase):
 
 	def drop_address(self, address):
 		frappe.db.rollback()
-		drop = address.fibre_drop
+		drop = frappe.db.get_value("Fibre Drop", {"civic_address": address.name})
 		frappe.delete_doc("Civic Address", address.name, force=True, ignore_permissions=True)
 		if drop and not frappe.db.get_value("Fibre Drop", drop, "service_location"):
 			frappe.delete_doc("Fibre Drop", drop, force=True, ignore_permissions=True)

@@ -177,17 +177,24 @@ def make_civic_address(drop: str | None = None, index: bool = False, **kw) -> "f
 			"postal_code": "J0A 1C0",
 			"latitude": "45.62",
 			"longitude": "-71.97",
-			"fibre_drop": drop,
-			"match_status": "Confirmed" if drop else "Unmatched",
 			**kw,
 		}
 	)
 	if index:
-		return doc.insert(ignore_permissions=True)
-	# The controller's checks and display forms, without the search index's on_update.
-	doc.name = rqa_id
-	doc.run_method("validate")
-	doc.db_insert()
+		doc.insert(ignore_permissions=True)
+	else:
+		# The controller's checks and display forms, without the search index's on_update.
+		doc.name = rqa_id
+		doc.run_method("validate")
+		doc.db_insert()
+	if drop:
+		# The link is the drop's: confirmed, as an agent's choice is.
+		frappe.db.set_value(
+			"Fibre Drop",
+			drop,
+			{"civic_address": doc.name, "match_status": "Confirmed"},
+			update_modified=False,
+		)
 	return doc
 
 

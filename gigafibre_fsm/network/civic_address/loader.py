@@ -11,7 +11,8 @@
    refused there, with both line numbers), then merge into ``tabCivic Address`` with
    ``INSERT … SELECT … ON DUPLICATE KEY UPDATE``: new ids are inserted, known ids updated.
    ``modified`` moves only when a value changed, so a re-load of the same extract leaves every
-   row as it was. Matching fields (fibre drop, status…) are never touched by a load. New
+   row as it was. What a load does not own (tags…; the fibre drops link to addresses, not the
+   reverse) is never touched by a load. New
    streets, their words and spelling keys go into the index tables in the same
    transaction; the rarity of every word is recounted at the end. Commit, or roll back
    everything.
@@ -86,7 +87,7 @@ _STAGING_COLUMNS = (
 	"municipality",
 	"municipality_code",
 )
-# The address values a load writes; everything else on the record (the match) is left alone.
+# The address values a load writes; everything else on the record is left alone.
 _DATA_COLUMNS = (
 	"label",
 	"civic_number",
@@ -432,12 +433,11 @@ def _duplicate_error(cur, prepared: _Prepared, loaded: int) -> AddressFileError:
 def _merge_sql() -> str:
 	target = "`tabCivic Address`"
 	insert_columns = (
-		"name, creation, modified, modified_by, owner, docstatus, idx, rqa_id, street_ref, match_status, "
+		"name, creation, modified, modified_by, owner, docstatus, idx, rqa_id, street_ref, "
 		+ ", ".join(_DATA_COLUMNS)
 	)
-	select_columns = (
-		"rqa_id, %(now)s, %(now)s, %(user)s, %(user)s, 0, 0, rqa_id, street_ref, 'Unmatched', "
-		+ ", ".join(_DATA_COLUMNS)
+	select_columns = "rqa_id, %(now)s, %(now)s, %(user)s, %(user)s, 0, 0, rqa_id, street_ref, " + ", ".join(
+		_DATA_COLUMNS
 	)
 	same = " AND ".join(f"{target}.`{c}` <=> VALUES(`{c}`)" for c in _DATA_COLUMNS)
 	# MariaDB applies the assignments left to right: modified is decided on the old values,
