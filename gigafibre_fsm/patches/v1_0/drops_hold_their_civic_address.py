@@ -29,7 +29,8 @@ OLD_DROP_COLUMNS = ("rqa_address_id",)
 def _columns(doctype: str) -> set[str]:
 	if not frappe.db.table_exists(doctype, cached=False):
 		return set()
-	return set(frappe.db.get_table_columns(doctype))
+	# Not get_table_columns: it answers from a cache that outlives the columns dropped here.
+	return set(frappe.db.get_db_table_columns(f"tab{doctype}"))
 
 
 def execute():
@@ -77,3 +78,4 @@ def execute():
 			frappe.db.sql_ddl(
 				f"ALTER TABLE `tab{doctype}` " + ", ".join(f"DROP COLUMN `{c}`" for c in present)
 			)
+			frappe.cache.hdel("table_columns", f"tab{doctype}")
