@@ -35,8 +35,9 @@ def playwright_core() -> Path:
 	if not npm:
 		raise AssertionError("npm is needed to install playwright-core (apt-get install npm)")
 	TOOLS.mkdir(parents=True, exist_ok=True)
+	# 1.61 is the last release that runs on Node 18, the Node of Debian 12.
 	result = subprocess.run(
-		[npm, "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS), "playwright-core@1"],
+		[npm, "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS), "playwright-core@~1.61"],
 		capture_output=True,
 		text=True,
 		timeout=300,
