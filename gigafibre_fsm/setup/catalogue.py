@@ -11,6 +11,8 @@ list price here, 120.00, is what a second box costs, the first being offered.
 
 import frappe
 
+from gigafibre_fsm.orders.pricing import ITEM_FIELDS
+
 _INTERNET = {"billing_interval": "Monthly", "combo_ready": 1}
 
 
@@ -98,21 +100,10 @@ CATALOGUE = [
 	_discount("RAB36M", "Rabais engagement 36 mois", 15.00, "commitment", commitment_months=36),
 ]
 
-# Every attribute the catalogue sets, so an Item that lost one (or never had it) gets it back.
-ENGINE_FIELDS = (
-	"service_type",
-	"billing_interval",
-	"combo_ready",
-	"download_mbps",
-	"upload_mbps",
-	"olt_line_profile",
-	"discount_rule",
-	"combo_count",
-	"commitment_months",
-	"added_with",
-	"added_quantity",
-	"free_qty",
-	"max_order_qty",
+# Every attribute the catalogue sets, so an Item that lost one (or never had it) gets it back:
+# what the pricing engine reads, but the Item's own identity, price and zone prices.
+ENGINE_FIELDS = tuple(
+	f for f in ITEM_FIELDS if f not in ("item_code", "item_name", "standard_rate", "disabled", "zone_prices")
 )
 
 
