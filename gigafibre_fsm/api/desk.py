@@ -11,7 +11,7 @@ import frappe
 from gigafibre_fsm.api import website
 from gigafibre_fsm.api.guard import Refusals, check_body, use_request_language
 from gigafibre_fsm.orders import pipeline, pricing
-from gigafibre_fsm.orders.order_input import fingerprint, read_checkout, read_commitment, read_items, read_key
+from gigafibre_fsm.orders.order_input import read_commitment, read_items
 from gigafibre_fsm.roles import SALES, SUPPORT, SYSTEM_MANAGER
 
 ORDER_TAKERS = (SALES, SUPPORT, SYSTEM_MANAGER)
@@ -84,9 +84,4 @@ def checkout(
 		"send_payment_link": send_payment_link,
 	}
 	with Refusals():
-		answer = pipeline.replay(read_key(body), fingerprint(body))
-		if answer is not None:
-			return answer
-		request = read_checkout(body, pipeline.today(), needs_card=False)
-		prepared = pipeline.prepare(request, "Desk", agent=frappe.session.user)
-		return pipeline.place_order(prepared)
+		return pipeline.checkout(body, "Desk", needs_card=False, agent=frappe.session.user)

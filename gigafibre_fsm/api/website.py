@@ -14,12 +14,9 @@ from gigafibre_fsm.api.guard import Refusals, check_body, refuse_field, use_requ
 from gigafibre_fsm.exceptions import AddressNotFoundError, PaymentSetupError
 from gigafibre_fsm.orders import leads, pipeline, pricing
 from gigafibre_fsm.orders.order_input import (
-	fingerprint,
-	read_checkout,
 	read_commitment,
 	read_email,
 	read_items,
-	read_key,
 	read_name,
 )
 
@@ -205,12 +202,7 @@ def checkout(
 		"setup_intent_id": setup_intent_id,
 	}
 	with Refusals():
-		answer = pipeline.replay(read_key(body), fingerprint(body))
-		if answer is not None:
-			return answer
-		request = read_checkout(body, pipeline.today(), needs_card=True)
-		prepared = pipeline.prepare(request, "Website")
-		return pipeline.place_order(prepared)
+		return pipeline.checkout(body, "Website", needs_card=True)
 
 
 # ---------------------------------------------------------------------------------------

@@ -37,7 +37,14 @@ from gigafibre_fsm.exceptions import (
 from gigafibre_fsm.network.drop_matching import drop_for_address
 from gigafibre_fsm.network.fibre_port import format_port, is_free
 from gigafibre_fsm.orders import pricing, tasks
-from gigafibre_fsm.orders.order_input import CheckoutRequest, random_password, wifi_ssid
+from gigafibre_fsm.orders.order_input import (
+	CheckoutRequest,
+	fingerprint,
+	random_password,
+	read_checkout,
+	read_key,
+	wifi_ssid,
+)
 
 # Tries at taking the idempotency key when concurrent requests with it fail and retry.
 OPEN_ATTEMPTS = 5
@@ -238,12 +245,22 @@ def throw_port_taken(drop: str):
 # Idempotency
 
 
-def replay(key: str, fingerprint: str) -> dict | None:
+def checkout(body: dict, source: str, *, needs_card: bool, agent: str | None = None) -> dict:
+	"""An order from a request's body (website or desk): the first answer again when its key
+	was seen with the same body, else the order checked in full, then written."""
+	answer = replay(read_key(body), fingerprint(body))
+	if answer is not None:
+		return answer
+	request = read_checkout(body, today(), needs_card=needs_card)
+	return place_order(prepare(request, source, agent=agent))
+
+
+def replay(key: str, request_hash: str) -> dict | None:
 	"""The first answer for this key, or None if no order has it; 409 for another request."""
 	row = frappe.db.get_value("Web Order", key, ["request_hash", "response"], as_dict=True)
 	if not row:
 		return None
-	if row.request_hash != fingerprint:
+	if row.request_hash != request_hash:
 		frappe.local.response["field"] = "idempotency_key"
 		frappe.throw(
 			_("idempotency_key: this key was already used for a different order"), OrderConflictError
