@@ -130,6 +130,11 @@ class MatchSummary:
 # Coverage: which drop serves an address
 
 
+def _lock_name() -> str:
+	"""MariaDB's named locks are server-wide: one per site's database."""
+	return f"{LOCK_NAME}:{frappe.conf.db_name}"
+
+
 def _linked_drops(address_ids: list[str], fields: tuple[str, ...]) -> dict[str, list[dict]]:
 	"""The drops linked (Matched or Confirmed) to each address, by the index on civic_address.
 
@@ -604,7 +609,7 @@ def match_drops(
 	"""
 	started = time.monotonic()
 	summary = MatchSummary()
-	if not frappe.db.sql("SELECT GET_LOCK(%s, 0)", LOCK_NAME)[0][0]:
+	if not frappe.db.sql("SELECT GET_LOCK(%s, 0)", _lock_name())[0][0]:
 		frappe.throw(
 			_("Fibre drops are being matched already; try again when it is done"), MatchingInProgressError
 		)
@@ -641,7 +646,7 @@ def match_drops(
 				break
 			after = rows[-1]["name"]
 	finally:
-		frappe.db.sql("SELECT RELEASE_LOCK(%s)", LOCK_NAME)
+		frappe.db.sql("SELECT RELEASE_LOCK(%s)", _lock_name())
 	summary.seconds = time.monotonic() - started
 	return summary
 

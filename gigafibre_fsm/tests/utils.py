@@ -51,9 +51,18 @@ def make_olt(**kw) -> "frappe.Document":
 	).insert(ignore_permissions=True)
 
 
+def _free_ont_slot(olt: str, port) -> int:
+	used = frappe.get_all(
+		"Fibre Drop", filters={"olt": olt, "frame": "0", "slot": "1", "port": str(port)}, pluck="ont_slot"
+	)
+	taken = {int(x) for x in used if x not in (None, "")}
+	return next(n for n in range(10_000) if n not in taken)
+
+
 def make_fibre_drop(
 	olt: str | None = None, port: int | None = 1, ont_slot: int | str | None = "any", **kw
 ) -> "frappe.Document":
+	olt = olt or make_olt().name
 	return frappe.get_doc(
 		{
 			"doctype": "Fibre Drop",
@@ -61,12 +70,12 @@ def make_fibre_drop(
 			"street": "Rue Principale",
 			"city": "Saint-Adrien",
 			"postal_code": "J0A 1C0",
-			"olt": olt or make_olt().name,
+			"olt": olt,
 			"frame": 0,
 			"slot": 1,
 			"port": port,
-			# "any": a free-looking position, so unrelated tests never share one.
-			"ont_slot": int(frappe.generate_hash(length=4), 16) % 128 if ont_slot == "any" else ont_slot,
+			# "any": the first ONT position free on that port, so tests never collide.
+			"ont_slot": _free_ont_slot(olt, port) if ont_slot == "any" else ont_slot,
 			"max_speed_mbps": 1500,
 			"zone_tarifaire": "A",
 			**kw,

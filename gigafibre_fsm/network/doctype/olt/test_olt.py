@@ -1,4 +1,3 @@
-import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from gigafibre_fsm.exceptions import InvalidIPAddressError
