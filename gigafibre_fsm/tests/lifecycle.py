@@ -11,6 +11,8 @@ import sys
 
 import frappe
 
+from gigafibre_fsm.tests.checks import Checks
+
 APP = "gigafibre_fsm"
 # A field and an issue type the site had before the app came: the app must leave them be.
 SITE_FIELD_NAME = "stripe_id"
@@ -145,19 +147,6 @@ def snapshot(site: str) -> dict:
 		}
 	finally:
 		frappe.destroy()
-
-
-class Checks:
-	def __init__(self):
-		self.passed = self.failed = 0
-
-	def check(self, ok: bool, what: str, detail: object = "") -> None:
-		if ok:
-			self.passed += 1
-			print(f"PASS {what}")
-		else:
-			self.failed += 1
-			print(f"FAIL {what} {detail}")
 
 
 def diff(before: dict, after: dict) -> dict:
