@@ -98,3 +98,15 @@ class ProviderUnavailableError(frappe.ValidationError):
 
 class AddressNotFoundError(frappe.DoesNotExistError):
 	pass
+
+
+def refuse(field: str, message: str, exc: type[Exception] = InvalidOrderError, title: str | None = None):
+	"""Stop with a translated, typed error that names the request's field it is about.
+
+	Services say which field; the web layer (api/guard.py) puts it in the answer
+	(``"field"``), so no service writes to the HTTP response."""
+	try:
+		frappe.throw(message, exc, title=title)
+	except exc as error:
+		error.field = field
+		raise

@@ -151,6 +151,16 @@ REASON_FIELDS: dict[str, str] = {
 }
 
 
+# A Service Location holds its fibre drop, OLT position and 911 duties in every status but this one.
+OUT_OF_SERVICE = "Disconnected"
+
+
+def in_service(location_status: str | None) -> bool:
+	"""Whether a Service Location in this status holds its drop and port (a new one, whose
+	status is not set yet, starts Pending Install: in service)."""
+	return location_status != OUT_OF_SERVICE
+
+
 def colours() -> dict[str, dict[str, str]]:
 	"""Status → colour per doctype, for the desk's list and form indicators."""
 	return {doctype: dict(flow.colours) for doctype, flow in FLOWS.items()}

@@ -12,7 +12,7 @@ from gigafibre_fsm.exceptions import (
 	InvalidPostalCodeError,
 	StatusTransitionError,
 )
-from gigafibre_fsm.network.address import (
+from gigafibre_fsm.rules.address import (
 	format_coordinate,
 	normalize_postal_code,
 	parse_coordinate,

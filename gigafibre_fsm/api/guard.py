@@ -4,7 +4,7 @@ form of its body, and a refusal turned into a translated, typed 4xx naming the f
 import frappe
 from frappe import _
 
-from gigafibre_fsm.exceptions import InvalidOrderError, RequestTooLargeError
+from gigafibre_fsm.exceptions import InvalidOrderError, RequestTooLargeError, refuse
 from gigafibre_fsm.orders.order_input import LANGUAGES, MAX_BODY_BYTES
 from gigafibre_fsm.orders.pricing import CatalogueError, PricingError
 
@@ -37,10 +37,10 @@ def check_body() -> None:
 
 def refuse_field(field: str, message: str, exc=InvalidOrderError):
 	frappe.local.response["field"] = field
-	frappe.throw(f"{field}: {message}", exc, title=_("Invalid request"))
+	refuse(field, f"{field}: {message}", exc, title=_("Invalid request"))
 
 
-def refuse(error: PricingError):
+def refuse_pricing(error: PricingError):
 	"""A refusal of the pricing engine or of the order checks, translated, as a 417."""
 	refuse_field(error.field, error.render(_))
 
@@ -53,7 +53,10 @@ class Refusals:
 
 	def __exit__(self, exc_type, exc, tb):
 		if exc_type and issubclass(exc_type, PricingError):
-			refuse(exc)
+			refuse_pricing(exc)
+		if exc is not None and getattr(exc, "field", None):
+			# A service's refusal naming the request's field (exceptions.refuse).
+			frappe.local.response["field"] = exc.field
 		if exc_type and issubclass(exc_type, CatalogueError):
 			# The site's catalogue, not the customer's request: logged for the staff.
 			frappe.log_error(title="Catalogue error", message=str(exc))

@@ -80,3 +80,15 @@ def retrieve_setup_intent(setup_intent_id: str):
 		)
 	except stripe.InvalidRequestError:
 		return None
+
+
+def saved_card(intent) -> dict:
+	"""The card a SetupIntent saved (retrieved with its payment method expanded): its
+	payment method id, brand and last four digits, as the Payment Method keeps them."""
+	method = intent.payment_method if intent else None
+	card = (method.get("card") or {}) if method and not isinstance(method, str) else {}
+	return {
+		"payment_method": method if isinstance(method, str) else (method.id if method else None),
+		"brand": card.get("brand"),
+		"last4": card.get("last4"),
+	}

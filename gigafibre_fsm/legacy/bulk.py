@@ -289,7 +289,7 @@ def _fibre_drop(doc, ix):
 
 
 def _voip_line(doc, ix):
-	doc.normalize_did()
+	doc.normalize_phone()
 	check_location_belongs_to_customer(doc, ix.value("Service Location", doc.service_location, "customer"))
 	check_status_transition(doc)
 	doc.check_one_active_line(lambda: ix.other("VoIP Line", "active_did", doc.did, doc.name))

@@ -7,7 +7,7 @@ Every parser follows one convention so the importer can log instead of guessing:
 - an :class:`Invalid` when a value is present but unusable (an unknown status code, a
   timestamp in 1969, text that is not a number). ``str(invalid)`` is the log message.
 
-Addresses are taken apart by the app's one splitter, ``network.address.split_address``; a
+Addresses are taken apart by the app's one splitter, ``rules.address.split_address``; a
 drop's status is the one rule of ``network.fibre_port`` over its installed serial, so neither
 is written here.
 
@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import ftfy
 import phpserialize
 
-from gigafibre_fsm.network.address import AddressParts, normalize_postal_code, split_address
+from gigafibre_fsm.rules.address import AddressParts, normalize_postal_code, split_address
 
 MONTREAL = ZoneInfo("America/Montreal")
 
@@ -447,7 +447,7 @@ def language(value: Any) -> str | Invalid:
 
 
 def clean_address(address1: str | bytes | None, address2: str | bytes | None = None) -> AddressParts:
-	"""Repaired address lines taken apart by the app's one splitter (``network.address.split_address``)."""
+	"""Repaired address lines taken apart by the app's one splitter (``rules.address.split_address``)."""
 	return split_address(clean_text(address1), clean_text(address2))
 
 

@@ -21,10 +21,10 @@ from typing import Any
 
 from gigafibre_fsm.legacy import clean
 from gigafibre_fsm.legacy.clean import Invalid
-from gigafibre_fsm.network.address import format_coordinate, location_title, parse_coordinate
 from gigafibre_fsm.network.fibre_port import RESERVED_PREFIX
+from gigafibre_fsm.rules.address import format_coordinate, location_title, parse_coordinate
+from gigafibre_fsm.rules.phone import format_phone, normalize_phone
 from gigafibre_fsm.service.identifiers import normalize_mac, normalize_serial
-from gigafibre_fsm.voip.did import format_did, normalize_did
 
 # Reasons are stored in English and grouped on in the reconciliation report.
 ORPHAN = "Orphan: {0} does not exist"
@@ -206,9 +206,9 @@ def coordinates(notes: Notes, latitude, longitude) -> tuple[str | None, str | No
 		notes.warn(INVALID, f"coordinates {latitude!r}, {longitude!r}: {error}")
 		return None, None
 	if lat is None or lng is None:
-		return None, None
-	if lat == 0 and lng == 0:
-		notes.warn(INVALID, "coordinates 0, 0: not a position")
+		if str(latitude or "").strip() or str(longitude or "").strip():
+			# 0 (the legacy system's "unknown") or half a position: nowhere to put it.
+			notes.warn(INVALID, f"coordinates {latitude!r}, {longitude!r}: not a position")
 		return None, None
 	if not QUEBEC_LATITUDES[0] <= lat <= QUEBEC_LATITUDES[1]:
 		notes.warn(INVALID, f"latitude {lat}: not in Québec")
@@ -228,9 +228,9 @@ def phone_number(notes: Notes, value, what: str) -> str | None:
 	text = clean.clean_text(value)
 	if not text:
 		return None
-	did = normalize_did(text)
+	did = normalize_phone(text)
 	if did:
-		return format_did(did)
+		return format_phone(did)
 	notes.warn(INVALID, f"{what} {text!r}: not a 10-digit number, kept as typed")
 	return text
 
@@ -919,7 +919,7 @@ LINE_STATUS = {"Active": "Active", "Pending": "Active", "Suspended": "Suspended"
 
 
 def did_of(value) -> str | None:
-	return normalize_did(clean.clean_text(value)) if value else None
+	return normalize_phone(clean.clean_text(value)) if value else None
 
 
 def e911_values(notes: Notes, ctx: Context, addr: dict) -> dict:

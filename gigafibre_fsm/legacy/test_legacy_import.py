@@ -28,9 +28,9 @@ from gigafibre_fsm.legacy.testing import (
 	site_before_import,
 )
 from gigafibre_fsm.network.fibre_port import drop_status
+from gigafibre_fsm.rules.phone import normalize_phone
 from gigafibre_fsm.service.identifiers import normalize_mac, normalize_serial
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES
-from gigafibre_fsm.voip.did import normalize_did
 
 test_ignore = [*ERPNEXT_DOCTYPES, "Legacy Import Run", "Legacy Import Log", "Legacy Record"]
 
@@ -135,7 +135,7 @@ class TestLegacyImport(FrappeTestCase):
 			email = clean.clean_email(row["email"])
 			contact = frappe.get_doc("Contact", customer.customer_primary_contact)
 			self.assertEqual(contact.email_id or None, email if isinstance(email, str) else None)
-			phone = normalize_did(clean.clean_text(row["phone"]) or "")
+			phone = normalize_phone(clean.clean_text(row["phone"]) or "")
 			if phone:
 				self.assertEqual(contact.phone.replace("-", ""), phone)
 			self.assertEqual(contact.links[0].link_name, customer.name)
@@ -342,10 +342,10 @@ class TestLegacyImport(FrappeTestCase):
 				self.assertIn(str(row["id"]), self.logged("pbx"))
 				continue
 			line = frappe.get_doc("VoIP Line", name)
-			self.assertEqual(line.did, normalize_did(clean.clean_text(row["phone"])))
+			self.assertEqual(line.did, normalize_phone(clean.clean_text(row["phone"])))
 			if line.legacy_phone_addr_id:
 				registration = self.legacy("phone_addr", line.legacy_phone_addr_id)
-				self.assertEqual(normalize_did(clean.clean_text(registration["phone"])), line.did)
+				self.assertEqual(normalize_phone(clean.clean_text(registration["phone"])), line.did)
 				self.assertEqual(line.e911_cauca_code, registration["code_cauca"])
 			self.assertEqual(get_decrypted_password("VoIP Line", name, "sip_password"), row["password"])
 		orphan_911 = self.manifest["planted"]["e911_without_line"]["phone_addr"]

@@ -12,9 +12,8 @@ from frappe import _
 
 from gigafibre_fsm.exceptions import PortUnavailableError
 from gigafibre_fsm.network.fibre_port import drop_status, is_free, is_held_by, reservation_for
+from gigafibre_fsm.status_flow import in_service
 from gigafibre_fsm.validation import is_import
-
-INACTIVE = "Disconnected"
 
 
 def _locked(drop: str) -> dict | None:
@@ -47,10 +46,10 @@ def follow_location(location) -> None:
 	"""After a location is saved: release the drop it left, claim the drop it serves from."""
 	before = location.get_doc_before_save()
 	old_drop = before.fibre_drop if before else None
-	in_service = location.status != INACTIVE
-	if old_drop and (old_drop != location.fibre_drop or not in_service):
+	holds = in_service(location.status)
+	if old_drop and (old_drop != location.fibre_drop or not holds):
 		release(old_drop, location.name)
-	if location.fibre_drop and in_service:
+	if location.fibre_drop and holds:
 		claim(location.fibre_drop, location.name)
 
 

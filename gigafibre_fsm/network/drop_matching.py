@@ -1,5 +1,5 @@
-"""Fibre drops linked to their civic address (RQA), the coverage of an address, and the
-reviewers' actions on a link.
+"""Fibre drops linked to their civic address (RQA), and the reviewers' actions on a link.
+Which drop serves an address, once linked, is network/coverage.py.
 
 The match belongs to the drop: a drop has one civic address (``Fibre Drop.civic_address``),
 an address may have several drops. :func:`match_drops` is the batch
@@ -43,8 +43,9 @@ from frappe.utils import escape_html, now_datetime
 from gigafibre_fsm.network.civic_address import matching_rules as rules
 from gigafibre_fsm.network.civic_address.normalize import PAIR_MARKS, cross_key, delete_keys, pair_key
 from gigafibre_fsm.network.civic_address.ranking import idf
-from gigafibre_fsm.network.fibre_port import drop_status, is_free
+from gigafibre_fsm.network.fibre_port import drop_status
 from gigafibre_fsm.roles import SUPPORT, SYSTEM_MANAGER
+from gigafibre_fsm.rules.address import read_coordinate
 
 # Drops per page (read, matched and committed together).
 BATCH = 1000
@@ -127,71 +128,12 @@ class MatchSummary:
 
 
 # ---------------------------------------------------------------------------------------
-# Coverage: which drop serves an address
+# The batch
 
 
 def _lock_name() -> str:
 	"""MariaDB's named locks are server-wide: one per site's database."""
 	return f"{LOCK_NAME}:{frappe.conf.db_name}"
-
-
-def _linked_drops(address_ids: list[str], fields: tuple[str, ...]) -> dict[str, list[dict]]:
-	"""The drops linked (Matched or Confirmed) to each address, by the index on civic_address.
-
-	Raw SQL: every search request asks this, and the query builder costs more than the read."""
-	ids = [a for a in dict.fromkeys(address_ids) if a]
-	if not ids:
-		return {}
-	names = dict.fromkeys(("name", "civic_address", "match_status", "installed_serial", *fields))
-	meta = frappe.get_meta("Fibre Drop")
-	columns = ", ".join(f"`{c}`" for c in names if c == "name" or meta.has_field(c))
-	out: dict[str, list[dict]] = defaultdict(list)
-	for start in range(0, len(ids), CHUNK):
-		for row in frappe.db.sql(
-			f"""SELECT {columns} FROM `tabFibre Drop`
-			WHERE civic_address IN %s AND match_status IN %s ORDER BY name""",
-			(tuple(ids[start : start + CHUNK]), rules.LINKED),
-			as_dict=True,
-		):
-			out[row.civic_address].append(row)
-	return out
-
-
-def _serving(drops: list[dict]) -> dict | None:
-	"""Of an address's drops, the one an order takes: a free one, a confirmed one first."""
-	if not drops:
-		return None
-	return min(
-		drops,
-		key=lambda d: (not is_free(d.installed_serial), d.match_status != rules.CONFIRMED, d.name),
-	)
-
-
-def drop_for_address(address_id: str, fields: tuple[str, ...] | list[str] | None = None) -> dict | None:
-	"""The drop that serves an address (matched or confirmed; a free one when there are
-	several), with ``fields`` (default: the order pipeline's ``DROP_FIELDS``), or None."""
-	if fields is None:
-		from gigafibre_fsm.orders.pipeline import DROP_FIELDS
-
-		fields = DROP_FIELDS
-	return _serving(_linked_drops([address_id], tuple(fields)).get(address_id, []))
-
-
-def coverage_for(address_ids: list[str]) -> dict[str, str]:
-	"""Coverage of each address: ``available`` (a linked drop with a free port), ``taken``
-	(its drops' ports are in use or reserved) or ``not_covered`` (no drop linked)."""
-	linked = _linked_drops(address_ids, ())
-	out = {}
-	for address_id in address_ids:
-		drop = _serving(linked.get(address_id, []))
-		out[address_id] = (
-			"not_covered" if not drop else "available" if is_free(drop.installed_serial) else "taken"
-		)
-	return out
-
-
-# ---------------------------------------------------------------------------------------
-# The batch
 
 
 def _system_language() -> str:
@@ -397,8 +339,8 @@ def _address_candidate(row, street: rules.AddressCandidate) -> rules.AddressCand
 		direction=street.direction,
 		street_tokens=street.street_tokens,
 		municipality_tokens=street.municipality_tokens,
-		latitude=rules._coordinate(lat, 90) if lat is not None else None,
-		longitude=rules._coordinate(lng, 180) if lng is not None else None,
+		latitude=read_coordinate(lat, 90),
+		longitude=read_coordinate(lng, 180),
 		label=label,
 		street=street_text,
 		municipality=municipality,
@@ -803,7 +745,7 @@ def drop_coordinates(
 		)
 	features = []
 	for row in rows:
-		lat, lng = rules._coordinate(row.latitude, 90), rules._coordinate(row.longitude, 180)
+		lat, lng = read_coordinate(row.latitude, 90), read_coordinate(row.longitude, 180)
 		if lat is None or lng is None:
 			continue  # unknown is empty: nothing to put on a map
 		coverage = drop_status(row.installed_serial)

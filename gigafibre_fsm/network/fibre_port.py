@@ -30,6 +30,18 @@ def is_free(installed_serial: str | None) -> bool:
 	return drop_status(installed_serial) == AVAILABLE
 
 
+# An address's coverage, as the website shows it (API.md).
+AVAILABLE_COVERAGE, TAKEN_COVERAGE, NOT_COVERED = "available", "taken", "not_covered"
+
+
+def coverage(installed_serial: str | None, has_drop: bool = True) -> str:
+	"""``available`` when the address's drop has a free port, ``taken`` when its port is in
+	use or reserved, ``not_covered`` without a drop."""
+	if not has_drop:
+		return NOT_COVERED
+	return AVAILABLE_COVERAGE if is_free(installed_serial) else TAKEN_COVERAGE
+
+
 def reservation_for(location: str) -> str:
 	"""The serial that marks a drop as held by an order for ``location``."""
 	return f"{RESERVED_PREFIX}{location}"

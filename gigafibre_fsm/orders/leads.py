@@ -8,8 +8,8 @@
 import frappe
 from frappe import _
 
+from gigafibre_fsm.network.coverage import load_site
 from gigafibre_fsm.orders.order_input import OrderInputError, read_email, read_name, read_phone
-from gigafibre_fsm.orders.pipeline import load_site
 
 MAX_TEXT = 2000
 
@@ -40,7 +40,7 @@ def _tag(doctype: str, name: str, tag: str) -> None:
 			frappe.get_doc({"doctype": "Tag", "__newname": tag}).insert(ignore_permissions=True)
 		except frappe.DuplicateEntryError:
 			frappe.db.rollback(save_point="gf_tag")
-			frappe.local.message_log = []
+			frappe.clear_messages()
 	frappe.db.set_value(doctype, name, "_user_tags", f",{tag}", update_modified=False)
 	frappe.get_doc(
 		{"doctype": "Tag Link", "document_type": doctype, "document_name": name, "tag": tag, "title": name}

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gigafibre_fsm.orders.pricing import PricingError, _
-from gigafibre_fsm.voip.did import normalize_did
+from gigafibre_fsm.rules.address import normalize_postal_code
+from gigafibre_fsm.rules.phone import normalize_phone
 
 MAX_BODY_BYTES = 64 * 1024
 # Installation dates: weekdays from tomorrow to two weeks ahead; three choices at most.
@@ -35,7 +36,6 @@ EMAIL_RE = re.compile(
 	r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
 APARTMENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{0,9}")
-POSTAL_RE = re.compile(r"([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEGHJ-NPRSTV-Z]\d)")
 
 
 class OrderInputError(PricingError):
@@ -135,7 +135,7 @@ def read_email(value: object, field_name: str = "email") -> str:
 def read_phone(value: object, field_name: str = "phone") -> str:
 	if value is None or (isinstance(value, str) and not value.strip()):
 		raise OrderInputError(field_name, _("This field is required"))
-	phone = normalize_did(str(value))
+	phone = normalize_phone(str(value))
 	if not phone:
 		raise OrderInputError(
 			field_name, _("{0} is not a North American phone number (10 digits)"), str(value)[:40]
@@ -148,12 +148,12 @@ def read_postal_code(value: object, field_name: str = "postal_code", required: b
 		if required:
 			raise OrderInputError(field_name, _("This field is required"))
 		return None
-	match = POSTAL_RE.fullmatch(str(value).strip().upper())
-	if not match:
+	postal_code = normalize_postal_code(str(value))
+	if not postal_code:
 		raise OrderInputError(
 			field_name, _("{0} is not a Canadian postal code (A1A 1A1)"), str(value).strip()[:20]
 		)
-	return f"{match.group(1)} {match.group(2)}"
+	return postal_code
 
 
 def read_person(value: object, prefix: str = "customer") -> Person:

@@ -29,12 +29,11 @@ from frappe import _
 from frappe.utils import getdate
 
 from gigafibre_fsm.exceptions import (
-	AddressNotFoundError,
 	OrderConflictError,
 	PaymentSetupError,
 	PortUnavailableError,
 )
-from gigafibre_fsm.network.drop_matching import drop_for_address
+from gigafibre_fsm.network.coverage import Site, load_site
 from gigafibre_fsm.network.fibre_port import format_port, is_free
 from gigafibre_fsm.orders import pricing, tasks
 from gigafibre_fsm.orders.order_input import (
@@ -80,67 +79,6 @@ def load_catalogue() -> dict[str, pricing.CatalogueItem]:
 
 # ---------------------------------------------------------------------------------------
 # Reads before the transaction
-
-
-@dataclass
-class Site:
-	"""The civic address ordered at and its fibre drop (None where there is no fibre)."""
-
-	address: dict
-	drop: dict | None
-
-	@property
-	def max_speed(self) -> int | None:
-		return (self.drop.max_speed_mbps or None) if self.drop else None
-
-	@property
-	def zone(self) -> str | None:
-		return (self.drop.zone_tarifaire or None) if self.drop else None
-
-	@property
-	def coverage(self) -> str:
-		if not self.drop:
-			return "not_covered"
-		return "available" if is_free(self.drop.installed_serial) else "taken"
-
-
-ADDRESS_FIELDS = (
-	"name",
-	"label",
-	"civic_number",
-	"civic_suffix",
-	"street",
-	"municipality",
-	"municipality_code",
-	"postal_code",
-	"latitude",
-	"longitude",
-)
-DROP_FIELDS = (
-	"name",
-	"olt",
-	"olt_ip",
-	"frame",
-	"slot",
-	"port",
-	"ont_slot",
-	"olt_port",
-	"installed_serial",
-	"max_speed_mbps",
-	"zone_tarifaire",
-	"service_location",
-)
-
-
-def load_site(address_id: str, field_name: str = "address_id") -> Site:
-	address = frappe.db.get_value("Civic Address", address_id, ADDRESS_FIELDS, as_dict=True)
-	if not address:
-		frappe.local.response["field"] = field_name
-		frappe.throw(_("{0}: unknown address").format(field_name), AddressNotFoundError)
-	# The link is the drop's (network/drop_matching.py): the drop that serves the address.
-	drop = drop_for_address(address.name, DROP_FIELDS)
-	address.fibre_drop = drop.name if drop else None
-	return Site(address, drop)
 
 
 @dataclass
@@ -282,7 +220,7 @@ def place_order(prepared: Prepared) -> dict:
 		except frappe.DuplicateEntryError:
 			# Another request with this key committed first (we waited on its primary key).
 			frappe.db.rollback()
-			frappe.local.message_log = []
+			frappe.clear_messages()
 			answer = replay(request.idempotency_key, request.fingerprint)
 			if answer is not None:
 				return answer
@@ -291,7 +229,7 @@ def place_order(prepared: Prepared) -> dict:
 		except frappe.UniqueValidationError:
 			# The card setup, the Web Order's other unique key: another order took it meanwhile.
 			frappe.db.rollback()
-			frappe.local.message_log = []
+			frappe.clear_messages()
 			frappe.local.response["field"] = "setup_intent_id"
 			frappe.throw(
 				_("setup_intent_id: this card setup already belongs to another order"), OrderConflictError
@@ -300,7 +238,7 @@ def place_order(prepared: Prepared) -> dict:
 			# Requests with this key were waiting on one that failed: they all reach for the
 			# freed key at once and the database picks victims. Nothing was written yet.
 			frappe.db.rollback()
-			frappe.local.message_log = []
+			frappe.clear_messages()
 			if attempt == OPEN_ATTEMPTS - 1:
 				raise
 	lock_drop(prepared)
@@ -356,7 +294,7 @@ def _insert(values: dict, name_base: str | None = None):
 		return frappe.get_doc(values).insert(ignore_permissions=True)
 	except frappe.DuplicateEntryError:
 		frappe.db.rollback(save_point="gf_unique_name")
-		frappe.local.message_log = []
+		frappe.clear_messages()
 		name = f"{name_base} - {frappe.generate_hash(length=5).upper()}"
 		return frappe.get_doc(values).insert(ignore_permissions=True, set_name=name)
 
@@ -490,7 +428,7 @@ def create_service_location(prepared: Prepared) -> None:
 	try:
 		location = frappe.get_doc(values).insert(ignore_permissions=True)
 	except PortUnavailableError:
-		frappe.local.message_log = []
+		frappe.clear_messages()
 		throw_port_taken(drop.name)
 	prepared.records["location"] = location
 

@@ -16,7 +16,8 @@ Rules, each explained where it is applied:
 - money is `Decimal`, rounded half-up to the cent (`to_cents`), as Québec invoices do;
 - the number of services for combo discounts is a count of subscriptions (`count_services`);
 - the first month is pro-rated by days (`Proration`);
-- TPS and TVQ are computed separately on the same taxable base, each rounded (`Totals`);
+- TPS and TVQ are computed separately on the same taxable base, each rounded (`Totals`,
+  billing/taxes.py);
 - bad input raises a `PricingError` subclass naming the field, for a 4xx answer; a bad
   catalogue raises `CatalogueError`, which is the site's fault, not the customer's.
 """
@@ -27,15 +28,10 @@ import json
 import numbers
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-# Taxe sur les produits et services (federal) and taxe de vente du Québec, both on the
-# price before tax: since 2013 the TVQ is no longer charged on the TPS.
-TPS_RATE = Decimal("0.05")
-TVQ_RATE = Decimal("0.09975")
+from gigafibre_fsm.billing.taxes import ZERO, Totals, to_cents
 
 INTERNET, TV, TV_ADDON, PHONE, FEE, DISCOUNT, EQUIPMENT = (
 	"internet",
@@ -102,11 +98,6 @@ class Message(str):
 def _(text: str) -> Message:
 	"""Mark text for Frappe's translation extractor (which looks for `_("…")`)."""
 	return Message(text)
-
-
-def to_cents(amount: Decimal) -> Decimal:
-	"""Round to the cent, halves away from zero (0.005 → 0.01), as invoices round."""
-	return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # ---------------------------------------------------------------------------------------
@@ -486,31 +477,6 @@ class QuoteLine:
 			"kind": self.kind,
 			"rule": self.rule,
 		}
-
-
-@dataclass(frozen=True)
-class Totals:
-	"""A taxable subtotal with its two Québec taxes.
-
-	Québec invoices compute each tax on the subtotal before tax (TVQ is not charged on
-	TPS) and round each to the cent on its own; the total is the sum of the three rounded
-	amounts, so it always matches the printed lines.
-	"""
-
-	subtotal: Decimal
-	tps: Decimal
-	tvq: Decimal
-	total: Decimal
-
-	@classmethod
-	def of(cls, subtotal: Decimal) -> "Totals":
-		"""Taxes on `subtotal` (already in cents)."""
-		tps = to_cents(subtotal * TPS_RATE)
-		tvq = to_cents(subtotal * TVQ_RATE)
-		return cls(subtotal=subtotal, tps=tps, tvq=tvq, total=subtotal + tps + tvq)
-
-	def to_dict(self) -> dict:
-		return {k: float(getattr(self, k)) for k in ("subtotal", "tps", "tvq", "total")}
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,10 @@
 A VoIP line's 911 address is kept in the same parts as its service location's address, so
 the 911 audit compares parts (civic number, suffix, street, apartment, municipality,
 province, postal code) instead of two free-text lines. Parts are compared after folding
-case, accents, punctuation and the usual street abbreviations.
+case, accents, punctuation and the usual street abbreviations (rules/text.py).
 """
 
-import re
-import unicodedata
+from gigafibre_fsm.rules.text import fold_words
 
 # Service Location field → VoIP Line 911 field, part by part.
 PARTS = {
@@ -21,35 +20,12 @@ PARTS = {
 	"postal_code": "e911_postal_code",
 }
 
-_ABBREVIATIONS = {
-	"st": "saint",
-	"ste": "sainte",
-	"ch": "chemin",
-	"boul": "boulevard",
-	"bd": "boulevard",
-	"av": "avenue",
-	"ave": "avenue",
-	"rte": "route",
-	"rg": "rang",
-	"mtee": "montee",
-	"app": "",
-	"apt": "",
-}
-
-
-def fold(value: str | None) -> str:
-	"""Lower case, no accents, no punctuation, abbreviations spelled out."""
-	text = unicodedata.normalize("NFKD", value or "")
-	text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-	words = re.findall(r"[a-z0-9]+", text)
-	return " ".join(w for w in (_ABBREVIATIONS.get(w, w) for w in words) if w)
-
 
 def differences(service: dict, e911: dict) -> list[str]:
 	"""The service-address parts whose 911 counterpart differs (empty list: they match)."""
 
 	def key(value):
 		# "J0A 1C0" and "j0a1c0" are one postal code.
-		return fold(value).replace(" ", "")
+		return fold_words(value).replace(" ", "")
 
 	return [part for part, e911_part in PARTS.items() if key(service.get(part)) != key(e911.get(e911_part))]

@@ -40,13 +40,13 @@ from frappe import _
 from gigafibre_fsm.network.civic_address import records
 from gigafibre_fsm.network.civic_address.normalize import (
 	PAIR_MARKS,
-	compact_postal_code,
 	delete_keys,
 	municipality_tokens,
 	pair_keys,
 	street_key,
 )
 from gigafibre_fsm.network.civic_address.schema import ensure_search_tables, search_tables_exist
+from gigafibre_fsm.rules.address import compact_postal_code
 
 LOCK_NAME = "gf_civic_address_load"
 

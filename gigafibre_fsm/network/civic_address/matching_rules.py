@@ -27,15 +27,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
-from gigafibre_fsm.network.civic_address.normalize import (
-	DIRECTIONS,
-	GENERIC_FORMS,
-	PARTICLES,
-	compact_postal_code,
-	format_postal_code,
-	parse_query,
-)
+from gigafibre_fsm.network.civic_address.normalize import parse_query
 from gigafibre_fsm.network.civic_address.ranking import word_similarity
+from gigafibre_fsm.rules.address import compact_postal_code, format_postal_code, read_coordinate
+from gigafibre_fsm.rules.text import DIRECTIONS, GENERIC_FORMS, PARTICLES
 
 UNMATCHED = "Unmatched"
 MATCHED = "Matched"
@@ -122,15 +117,6 @@ class DropAddress:
 		return self.latitude is not None and self.longitude is not None
 
 
-def _coordinate(value, limit: float) -> float | None:
-	try:
-		number = float(str(value).strip().replace(",", "."))
-	except (TypeError, ValueError):
-		return None
-	# 0 is how some systems wrote "unknown"; nowhere in Québec is at 0.
-	return number if -limit <= number <= limit and number != 0 else None
-
-
 def _saint_slip(match: re.Match) -> str:
 	"""``SY-Joseph``, ``SYE-Anne``, ``tS-Liboire``: St-/Ste- with a slip of the keyboard. Legacy
 	records abbreviate Saint nearly always, so its slips are common; no other short word that
@@ -170,7 +156,7 @@ def read_drop(
 	if generic and not tokens:
 		# "Parc", "Côte": a street named by a generic's word, its own generic left out.
 		generic, tokens = None, (generic,)
-	latitude, longitude = _coordinate(latitude, 90), _coordinate(longitude, 180)
+	latitude, longitude = read_coordinate(latitude, 90), read_coordinate(longitude, 180)
 	if latitude is None or longitude is None:
 		latitude = longitude = None
 	return DropAddress(

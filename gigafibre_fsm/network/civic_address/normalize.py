@@ -20,97 +20,20 @@ tokens, and a postal code with or without its space, wherever it is typed.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-# Letters NFKD leaves alone, and typographic punctuation people paste from word processors.
-_SPELL_OUT = str.maketrans(
-	{
-		"œ": "oe",
-		"Œ": "OE",
-		"æ": "ae",
-		"Æ": "AE",
-		"ß": "ss",
-		"ø": "o",
-		"Ø": "O",
-		"ł": "l",
-		"Ł": "L",
-		"đ": "d",
-		"’": "'",
-		"‘": "'",
-		"ʼ": "'",
-		"`": "'",
-		"´": "'",
-		"‐": "-",
-		"‑": "-",
-		"‒": "-",
-		"–": "-",
-		"—": "-",
-		"½": " 1/2",
-		"⁄": "/",
-		"№": "#",
-	}
-)
-
-PARTICLES = frozenset(
-	{"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "sur", "sous", "et"}
+from gigafibre_fsm.rules.address import take_postal_code
+from gigafibre_fsm.rules.text import (
+	DIRECTIONS,
+	GENERIC_FORMS,
+	PARTICLES,
+	SAINTS,
+	WEAK_GENERIC_FORMS,
+	fold,
 )
 
 # Words that say "this is in Québec": noise for matching, whatever the case or accents.
 _NOISE = frozenset({"qc", "canada"})
-
-_SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
-
-# Street generics as RQA writes them (folded) and the abbreviations people type for them.
-GENERICS: dict[str, tuple[str, ...]] = {
-	"rue": ("rue", "r", "street"),
-	"chemin": ("chemin", "ch", "chem", "chm", "road", "rd"),
-	"boulevard": ("boulevard", "boul", "bd", "blvd", "boulv", "bl"),
-	"avenue": ("avenue", "av", "ave", "avn"),
-	"route": ("route", "rte", "rt"),
-	"rang": ("rang", "rg"),
-	"montee": ("montee", "mtee", "mte"),
-	"croissant": ("croissant", "cr", "crois", "cres"),
-	"place": ("place", "pl"),
-	"impasse": ("impasse", "imp"),
-	"terrasse": ("terrasse", "terr", "tsse"),
-	"allee": ("allee", "all"),
-	"cote": ("cote",),
-	"promenade": ("promenade", "prom"),
-	"carre": ("carre",),
-	"cercle": ("cercle",),
-	"cours": ("cours",),
-	"sentier": ("sentier", "sent"),
-	"ruelle": ("ruelle",),
-	"square": ("square", "sq"),
-	"voie": ("voie",),
-	"autoroute": ("autoroute", "aut"),
-	"passage": ("passage",),
-	"concession": ("concession", "conc"),
-	"circuit": ("circuit",),
-	"jardin": ("jardin", "jardins"),
-	"quai": ("quai",),
-	"parc": ("parc",),
-}
-GENERIC_FORMS: dict[str, str] = {form: canon for canon, forms in GENERICS.items() for form in forms}
-# Forms too short or too common to be read as a generic anywhere but right after the civic number.
-_WEAK_GENERIC_FORMS = frozenset({"r", "bl", "cr", "rt", "all", "parc", "quai", "cote", "jardin", "jardins"})
-
-DIRECTIONS: dict[str, str] = {
-	"est": "est",
-	"east": "est",
-	"e": "est",
-	"ouest": "ouest",
-	"west": "ouest",
-	"o": "ouest",
-	"w": "ouest",
-	"nord": "nord",
-	"north": "nord",
-	"n": "nord",
-	"sud": "sud",
-	"south": "sud",
-	"s": "sud",
-}
 
 _ORDINAL = re.compile(r"^(\d{1,3})(?:e|er|re|ere|eme|ieme|iem|em|ier|iere|nd|nde)$")
 _ORDINAL_WORDS = {
@@ -131,14 +54,6 @@ _ORDINAL_WORDS = {
 
 _WORD = re.compile(r"[a-z0-9]+")
 
-# A postal code anywhere, with or without its space or a hyphen; letters checked separately.
-_POSTAL_IN_TEXT = re.compile(r"(?<![a-z0-9])([a-z]\d[a-z])[\s-]*(\d[a-z]\d)(?![a-z0-9])")
-# The first half alone (forward sortation area), as typed on the way to a full code.
-_FSA_IN_TEXT = re.compile(r"(?<![a-z0-9])([a-z]\d[a-z])(?![a-z0-9])")
-# Canada Post: no D, F, I, O, Q, U anywhere; no W or Z in first position.
-_POSTAL_VALID = re.compile(r"[abceghj-nprstvxy]\d[abceghj-nprstv-z]\d[abceghj-nprstv-z]\d")
-_FSA_VALID = re.compile(r"[abceghj-nprstvxy]\d[abceghj-nprstv-z]")
-
 # An apartment after a marker: "app. 12", "apt 3B", "#12", "unité 4", "bureau 200".
 # A letter alone is a unit only after an explicit apartment marker ("app. B"); after "bureau"
 # or "suite" a number is required, since Bureau and Suite are also street names.
@@ -158,18 +73,10 @@ _LEADING_CIVIC = re.compile(
 )
 
 
-def fold(text: str | None) -> str:
-	"""Lower-case ASCII-ish text: accents removed, œ spelled out, typographic dashes and quotes plain."""
-	if not text:
-		return ""
-	text = unicodedata.normalize("NFKD", str(text).translate(_SPELL_OUT))
-	return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-
-
 def canonical_token(token: str) -> str:
 	"""One token in its indexed form: St → saint, 1re → 1e, deuxième → 2e."""
-	if token in _SAINTS:
-		return _SAINTS[token]
+	if token in SAINTS:
+		return SAINTS[token]
 	if token in _ORDINAL_WORDS:
 		return _ORDINAL_WORDS[token]
 	match = _ORDINAL.match(token)
@@ -226,16 +133,6 @@ def street_key(
 
 def municipality_tokens(name: str | None) -> tuple[str, ...]:
 	return tuple(words(name))
-
-
-def compact_postal_code(value: str | None) -> str | None:
-	"""``"j0s 1m0"`` → ``"J0S1M0"``: the form the index stores; None when it is not a postal code."""
-	compact = re.sub(r"[\s-]", "", fold(value))
-	return compact.upper() if _POSTAL_VALID.fullmatch(compact) else None
-
-
-def format_postal_code(compact: str | None) -> str | None:
-	return f"{compact[:3]} {compact[3:]}" if compact else None
 
 
 def delete_keys(token: str) -> set[str]:
@@ -319,24 +216,6 @@ class ParsedQuery:
 		return not (self.tokens or self.postal_code or self.postal_prefix)
 
 
-def _take_postal_code(text: str) -> tuple[str, str | None, str | None]:
-	postal = prefix = None
-	for match in _POSTAL_IN_TEXT.finditer(text):
-		code = match[1] + match[2]
-		if _POSTAL_VALID.fullmatch(code):
-			postal = code.upper()
-			text = text[: match.start()] + " " + text[match.end() :]
-			break
-	if not postal:
-		# Only a trailing first half counts: "J0S" mid-text is more likely a word than a code.
-		for match in _FSA_IN_TEXT.finditer(text):
-			if _FSA_VALID.fullmatch(match[1]) and not text[match.end() :].strip(" ,.;-"):
-				prefix = match[1].upper()
-				text = text[: match.start()] + " " + text[match.end() :]
-				break
-	return text, postal, prefix
-
-
 def _take_apartment(text: str) -> tuple[str, str | None]:
 	match = _APARTMENT.search(text)
 	if not match:
@@ -388,7 +267,7 @@ def _classify(tokens: list[str], street: bool = True) -> tuple[str | None, str |
 	for i, form in enumerate(tokens):
 		if street and generic is None and form in GENERIC_FORMS:
 			# The generic comes first ("Rue X", "ch. X") or after an ordinal ("3e Rang").
-			at_start = not content and (form not in _WEAK_GENERIC_FORMS or i == 0)
+			at_start = not content and (form not in WEAK_GENERIC_FORMS or i == 0)
 			after_ordinal = (
 				len(content) == 1 and bool(_ORDINAL.match(content[0])) and not content[0].isdigit()
 			)
@@ -415,7 +294,7 @@ def parse_query(query: str | None) -> ParsedQuery:
 	text = fold(query)[:300]
 	if not text.strip():
 		return ParsedQuery()
-	text, postal, prefix = _take_postal_code(text)
+	text, postal, prefix = take_postal_code(text)
 	text, apartment = _take_apartment(text)
 	# What a removed unit leaves in front ("unité 4 - 125 …") is not part of the civic number.
 	text, civic_parts = _take_civic(text.lstrip(" -,.;:#"))

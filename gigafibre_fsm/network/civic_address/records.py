@@ -6,9 +6,13 @@ a file with one bad row is refused whole, with the row's line number.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
 
-from gigafibre_fsm.network.civic_address.normalize import compact_postal_code, format_postal_code
+from gigafibre_fsm.rules.address import (
+	compact_postal_code,
+	format_coordinate,
+	format_postal_code,
+	parse_coordinate,
+)
 
 COLUMNS = (
 	"rqa_id",
@@ -60,22 +64,19 @@ _PLAIN_COORDINATE = re.compile(r"-?\d{1,3}(?:\.\d{0,6}[1-9])?")
 
 
 def _coordinate(column: str, value: str, limit: int) -> str | None:
-	"""The stored form of a coordinate: at most 7 decimals, no trailing zeros; None when unknown.
+	"""The stored form of a coordinate (rules/address.py); None when unknown (empty or 0).
 
-	Unknown is empty, never 0: Float columns cannot tell the two apart, so coordinates are text.
+	Coordinates are text: Float columns cannot tell unknown from 0.
 	"""
 	if not value:
 		return None
 	if _PLAIN_COORDINATE.fullmatch(value) and -limit <= float(value) <= limit:
-		return "0" if value == "-0" else value
+		# Already in the stored form: the common case, millions of times in a load.
+		return value if float(value) else None
 	try:
-		number = Decimal(value.replace(",", "."))
-	except InvalidOperation:
+		return format_coordinate(parse_coordinate(value, limit))
+	except ValueError:
 		raise RowError(column, MSG_COORDINATE, value, limit) from None
-	if not number.is_finite() or not -limit <= number <= limit:
-		raise RowError(column, MSG_COORDINATE, value, limit)
-	text = f"{number:.7f}".rstrip("0").rstrip(".")
-	return "0" if text in ("-0", "") else text
 
 
 class RowCleaner:

@@ -70,9 +70,9 @@ POSTAL_WEIGHT = 12.0
 
 def coverage_for(address_ids: list[str]) -> dict[str, str]:
 	"""Coverage of each address: ``available``, ``taken`` or ``not_covered``, from the fibre
-	drops linked to it (network/drop_matching.py); :func:`search` calls it once per request
+	drops linked to it (network/coverage.py); :func:`search` calls it once per request
 	with the ids it returns (one indexed read)."""
-	from gigafibre_fsm.network.drop_matching import coverage_for as drops_coverage
+	from gigafibre_fsm.network.coverage import coverage_for as drops_coverage
 
 	return drops_coverage(address_ids)
 

@@ -4,6 +4,7 @@ position or of an active DID. A conflict already in the data is reported, not hi
 import frappe
 
 from gigafibre_fsm.network.fibre_port import drop_status, port_key
+from gigafibre_fsm.status_flow import in_service as location_in_service
 
 
 def _fill(doctype: str, column: str, rows) -> None:
@@ -23,7 +24,7 @@ def execute():
 		" order by creation",
 		as_dict=True,
 	)
-	in_service = [r for r in locations if r.status != "Disconnected"]
+	in_service = [r for r in locations if location_in_service(r.status)]
 	_fill("Service Location", "active_fibre_drop", [(r.name, r.fibre_drop) for r in in_service])
 	_fill(
 		"Service Location",

@@ -2,7 +2,7 @@
 
 import frappe
 
-from gigafibre_fsm.network.address import location_title, split_address, street_line
+from gigafibre_fsm.rules.address import location_title, split_address, street_line
 
 
 def execute():

@@ -4,7 +4,7 @@ values the old numeric columns held in the stored form, and turn the zeros that 
 
 import frappe
 
-from gigafibre_fsm.network.address import format_coordinate, parse_coordinate
+from gigafibre_fsm.rules.address import format_coordinate, parse_coordinate
 
 PORTS = {
 	"Service Location": ("olt", ("frame", "slot", "port", "ont_id")),

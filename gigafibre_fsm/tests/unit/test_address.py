@@ -1,12 +1,13 @@
 import pytest
 
-from gigafibre_fsm.network.address import (
+from gigafibre_fsm.rules.address import (
 	AddressParts,
 	format_coordinate,
 	location_title,
 	normalize_postal_code,
 	parse_coordinate,
 	parse_port_number,
+	read_coordinate,
 	split_address,
 	street_line,
 )
@@ -25,7 +26,12 @@ def test_invalid_postal_codes_are_refused(raw):
 def test_coordinates_unknown_is_none_not_zero():
 	assert parse_coordinate(None, 90) is None
 	assert parse_coordinate("  ", 90) is None
-	assert parse_coordinate("0", 90) == 0.0
+	# 0 is how other systems wrote "unknown": nowhere in Québec is at 0.
+	assert parse_coordinate("0", 90) is None
+	assert parse_coordinate("-0.0", 180) is None
+	assert read_coordinate("n/a", 90) is None
+	assert read_coordinate("0", 90) is None
+	assert read_coordinate("46,5", 90) == 46.5
 	assert parse_coordinate("45,6731", 90) == 45.6731
 	assert parse_coordinate(-71.9847, 180) == -71.9847
 
@@ -39,7 +45,7 @@ def test_bad_coordinates_are_refused(raw, limit):
 def test_coordinates_are_stored_in_one_form():
 	assert format_coordinate(45.62) == "45.62"
 	assert format_coordinate(-71.98470001) == "-71.9847"
-	assert format_coordinate(0.0) == "0"
+	assert format_coordinate(0.0) is None
 	assert format_coordinate(None) is None
 
 

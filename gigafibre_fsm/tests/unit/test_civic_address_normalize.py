@@ -1,10 +1,8 @@
 import pytest
 
 from gigafibre_fsm.network.civic_address.normalize import (
-	compact_postal_code,
 	cross_key,
 	delete_keys,
-	fold,
 	municipality_tokens,
 	pair_key,
 	pair_keys,
@@ -12,6 +10,8 @@ from gigafibre_fsm.network.civic_address.normalize import (
 	street_key,
 	words,
 )
+from gigafibre_fsm.rules.address import compact_postal_code
+from gigafibre_fsm.rules.text import fold
 
 
 def test_fold_removes_accents_and_spells_out_ligatures():

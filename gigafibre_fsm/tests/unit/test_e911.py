@@ -1,4 +1,5 @@
-from gigafibre_fsm.voip.e911 import differences, fold
+from gigafibre_fsm.rules.text import fold_words as fold
+from gigafibre_fsm.voip.e911 import differences
 
 SERVICE = {
 	"civic_number": "125",

@@ -38,7 +38,7 @@ from gigafibre_fsm.legacy.clean import (
 	unix_to_date,
 	unix_to_datetime,
 )
-from gigafibre_fsm.network.address import AddressParts
+from gigafibre_fsm.rules.address import AddressParts
 
 
 def utc(*args) -> int:

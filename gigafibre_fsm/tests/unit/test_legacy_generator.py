@@ -30,9 +30,9 @@ from gigafibre_fsm.legacy.generator import (
 	schema_statements,
 	summarize,
 )
-from gigafibre_fsm.network.address import normalize_postal_code, split_address
+from gigafibre_fsm.rules.address import normalize_postal_code, split_address
+from gigafibre_fsm.rules.phone import normalize_phone
 from gigafibre_fsm.service.identifiers import normalize_mac
-from gigafibre_fsm.voip.did import normalize_did
 
 SCALE = 0.02
 
@@ -172,10 +172,10 @@ def test_every_text_damage_is_planted_and_repairs_or_is_flagged(built, manifest)
 def test_dids_come_in_several_notations_and_normalise(built, manifest):
 	assert len(manifest["planted"]["did_notation"]) >= 5
 	for row in built.rows["pbx"]:
-		assert normalize_did(row["phone"]), row["phone"]
+		assert normalize_phone(row["phone"]), row["phone"]
 	invalid = set(manifest["planted"]["invalid_did"]["account"])
 	for row in built.rows["account"]:
-		assert (normalize_did(row["phone"]) is None) == (row["id"] in invalid or row["phone"] is None)
+		assert (normalize_phone(row["phone"]) is None) == (row["id"] in invalid or row["phone"] is None)
 
 
 def test_macs_come_in_several_notations_and_normalise(built, manifest):

@@ -7,13 +7,13 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, time_diff_in_hours
 
+from gigafibre_fsm.billing.taxes import Totals, to_cents
 from gigafibre_fsm.exceptions import (
 	DispatchAssignmentError,
 	IncompleteRecordError,
 	InvalidAmountError,
 	InvalidDateRangeError,
 )
-from gigafibre_fsm.orders.pricing import Totals, to_cents
 from gigafibre_fsm.validation import check_location_belongs_to_customer, check_status_transition, is_import
 
 NEEDS_TECHNICIAN = ("In Progress", "Completed")

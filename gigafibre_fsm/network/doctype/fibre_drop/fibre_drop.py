@@ -8,6 +8,7 @@ from frappe.utils import now_datetime
 from gigafibre_fsm.exceptions import PortUnavailableError
 from gigafibre_fsm.network.civic_address import matching_rules
 from gigafibre_fsm.network.fibre_port import drop_status, format_port, is_free, port_key, reservation_for
+from gigafibre_fsm.status_flow import in_service
 from gigafibre_fsm.validation import (
 	UNKNOWN,
 	normalize_coordinates,
@@ -111,7 +112,7 @@ class FibreDrop(Document):
 			status = holder_status
 			if status is UNKNOWN:
 				status = frappe.db.get_value("Service Location", self.service_location, "status")
-			if status and status != "Disconnected":
+			if status and in_service(status):
 				self.installed_serial = reservation_for(self.service_location)
 
 	def set_position_and_status(self):

@@ -6,8 +6,9 @@ from frappe.model.document import Document
 
 from gigafibre_fsm.exceptions import PortUnavailableError
 from gigafibre_fsm.network import drop_claims
-from gigafibre_fsm.network.address import location_title, street_line
 from gigafibre_fsm.network.fibre_port import format_port, port_key
+from gigafibre_fsm.rules.address import location_title, street_line
+from gigafibre_fsm.status_flow import in_service
 from gigafibre_fsm.validation import (
 	check_status_transition,
 	normalize_coordinates,
@@ -16,7 +17,6 @@ from gigafibre_fsm.validation import (
 	raise_unique_violation,
 )
 
-INACTIVE = "Disconnected"
 PORT_FIELDS = ("frame", "slot", "port", "ont_id")
 
 
@@ -50,10 +50,10 @@ class ServiceLocation(Document):
 
 	def set_keys_in_service(self):
 		"""Unique columns the database checks: one location in service per drop and per port."""
-		in_service = self.status != INACTIVE
-		self.active_fibre_drop = self.fibre_drop if in_service and self.fibre_drop else None
+		holds = in_service(self.status)
+		self.active_fibre_drop = self.fibre_drop if holds and self.fibre_drop else None
 		key = port_key(self.olt, *(self.get(f) for f in PORT_FIELDS))
-		self.active_port = key if in_service else None
+		self.active_port = key if holds else None
 
 	def check_fibre_port_free(self):
 		"""A fibre port serves one premises: a clear message before the database refuses it."""

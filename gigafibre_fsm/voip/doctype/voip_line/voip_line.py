@@ -5,6 +5,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from gigafibre_fsm.exceptions import DuplicateActiveLineError, InvalidDIDError
+from gigafibre_fsm.rules.phone import format_phone, normalize_phone
 from gigafibre_fsm.validation import (
 	check_location_belongs_to_customer,
 	check_status_transition,
@@ -12,7 +13,6 @@ from gigafibre_fsm.validation import (
 	normalize_postal_code_field,
 	raise_unique_violation,
 )
-from gigafibre_fsm.voip.did import format_did, normalize_did
 
 ACTIVE = "Active"
 # A change to any of these must be registered again with the 911 provider.
@@ -31,7 +31,7 @@ E911_ADDRESS_FIELDS = (
 
 class VoIPLine(Document):
 	def validate(self):
-		self.normalize_did()
+		self.normalize_phone()
 		check_location_belongs_to_customer(self)
 		check_status_transition(self)
 		self.check_one_active_line()
@@ -39,8 +39,8 @@ class VoIPLine(Document):
 		normalize_postal_code_field(self, "e911_postal_code")
 		self.mark_911_address_changed()
 
-	def normalize_did(self):
-		did = normalize_did(self.did)
+	def normalize_phone(self):
+		did = normalize_phone(self.did)
 		if not did:
 			frappe.throw(
 				_("{0} is not a valid North-American phone number (10 digits, e.g. 418-555-1234)").format(
@@ -66,7 +66,7 @@ class VoIPLine(Document):
 
 	def throw_duplicate_line(self, other: str | None = None):
 		frappe.throw(
-			_("{0} already has an active line: {1}").format(format_did(self.did), other or _("another line")),
+			_("{0} already has an active line: {1}").format(format_phone(self.did), other or _("another line")),
 			DuplicateActiveLineError,
 		)
 

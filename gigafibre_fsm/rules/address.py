@@ -1,27 +1,69 @@
-"""Postal addresses, coordinates and OLT positions of Québec premises. Pure Python.
+"""Postal addresses, postal codes and coordinates of Québec premises. Pure Python.
+
+The one home of these rules: the order checks, the address reference and its search, the
+controllers, the 911 comparison and the legacy import all read postal codes, coordinates and
+address lines through this module.
 
 "Unknown" is never 0: a coordinate or an OLT frame/slot/port/ONT id that nobody knows is
 None, so two records with unknown ports never collide and legacy rows with NULLs import as
-they are. A location's address is kept in parts (civic number and suffix, street,
-apartment, municipality…) — the same parts as a 911 registration — and its one-line form
-is derived from them, identically whoever saves it.
+they are; a coordinate written as 0 is unknown too (no premises in Québec lie on the equator
+or the prime meridian: 0 is how other systems wrote "unknown"). A location's address is kept
+in parts (civic number and suffix, street, apartment, municipality…) — the same parts as a
+911 registration — and its one-line form is derived from them, identically whoever saves it.
 """
 
 import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-# Canadian postal codes never use D, F, I, O, Q or U; W and Z never start one.
-_POSTAL = re.compile(r"([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])(\d[ABCEGHJ-NPRSTV-Z]\d)")
+# ---------------------------------------------------------------------------------------
+# Postal codes
+
+# Canada Post: no D, F, I, O, Q or U anywhere; W and Z never start a code.
+FSA_PATTERN = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]"
+LDU_PATTERN = r"\d[ABCEGHJ-NPRSTV-Z]\d"
+_POSTAL = re.compile(f"({FSA_PATTERN})({LDU_PATTERN})", re.I)
+# A postal code inside a longer text (a typed query), with or without its space or a hyphen.
+_POSTAL_IN_TEXT = re.compile(
+	rf"(?<![A-Za-z0-9])({FSA_PATTERN})[\s-]*({LDU_PATTERN})(?![A-Za-z0-9])", re.I
+)
+# The first half alone (forward sortation area), as typed on the way to a full code.
+_FSA_IN_TEXT = re.compile(rf"(?<![A-Za-z0-9])({FSA_PATTERN})(?![A-Za-z0-9])", re.I)
+
+
+def compact_postal_code(value: str | None) -> str | None:
+	"""``"j0s 1m0"`` → ``"J0S1M0"`` (the search index's form); None when it is not a postal code."""
+	if value is None:
+		return None
+	compact = re.sub(r"[\s\-]", "", str(value)).upper()
+	return compact if _POSTAL.fullmatch(compact) else None
+
+
+def format_postal_code(compact: str | None) -> str | None:
+	"""``"J0S1M0"`` → ``"J0S 1M0"``."""
+	return f"{compact[:3]} {compact[3:]}" if compact else None
 
 
 def normalize_postal_code(value: str | None) -> str | None:
 	"""Return ``A1A 1A1`` for a Canadian postal code in any spacing or case, or None."""
-	if value is None:
-		return None
-	compact = re.sub(r"[\s\-]", "", value).upper()
-	match = _POSTAL.fullmatch(compact)
-	return f"{match[1]} {match[2]}" if match else None
+	return format_postal_code(compact_postal_code(value))
+
+
+def take_postal_code(text: str) -> tuple[str, str | None, str | None]:
+	"""A postal code typed anywhere in ``text``, taken out of it: ``(rest, "J0S1M0", None)``;
+	else a first half alone at the end, ``(rest, None, "J0S")``; else ``(text, None, None)``.
+	Only a trailing first half counts: "J0S" mid-text is more likely a word than a code."""
+	match = _POSTAL_IN_TEXT.search(text)
+	if match:
+		return text[: match.start()] + " " + text[match.end() :], (match[1] + match[2]).upper(), None
+	for match in _FSA_IN_TEXT.finditer(text):
+		if not text[match.end() :].strip(" ,.;-"):
+			return text[: match.start()] + " " + text[match.end() :], None, match[1].upper()
+	return text, None, None
+
+
+# ---------------------------------------------------------------------------------------
+# Coordinates and OLT positions
 
 
 def _blank(value) -> bool:
@@ -29,7 +71,7 @@ def _blank(value) -> bool:
 
 
 def parse_coordinate(value, limit: float) -> float | None:
-	"""A latitude (limit 90) or longitude (limit 180) as a float, None when unknown.
+	"""A latitude (limit 90) or longitude (limit 180) as a float; None when unknown (empty or 0).
 
 	Raises ValueError for text that is not a number or a number out of range.
 	"""
@@ -41,15 +83,25 @@ def parse_coordinate(value, limit: float) -> float | None:
 		raise ValueError(f"{value!r} is not a number") from None
 	if not -limit <= number <= limit:
 		raise ValueError(f"{number} is out of range (-{limit:g} to {limit:g})")
-	return number
+	return number or None
+
+
+def read_coordinate(value, limit: float) -> float | None:
+	"""Like :func:`parse_coordinate`, for readers that take what they can: anything that is
+	not a usable coordinate is unknown."""
+	try:
+		return parse_coordinate(value, limit)
+	except ValueError:
+		return None
 
 
 def format_coordinate(value: float | None) -> str | None:
-	"""The stored form of a coordinate: at most 7 decimals (about 1 cm), no trailing zeros."""
-	if value is None:
+	"""The stored form of a coordinate: at most 7 decimals (about 1 cm), no trailing zeros;
+	None when unknown."""
+	if not value:
 		return None
 	text = f"{value:.7f}".rstrip("0").rstrip(".")
-	return "0" if text in ("-0", "") else text
+	return None if text in ("-0", "0", "") else text
 
 
 def parse_port_number(value) -> int | None:

@@ -1,6 +1,6 @@
 import pytest
 
-from gigafibre_fsm.voip.did import format_did, normalize_did
+from gigafibre_fsm.rules.phone import format_phone, normalize_phone
 
 
 @pytest.mark.parametrize(
@@ -8,7 +8,7 @@ from gigafibre_fsm.voip.did import format_did, normalize_did
 	["4185551234", "418-555-1234", "(418) 555-1234", "+1 418 555 1234", "1-418-555-1234", "418.555.1234"],
 )
 def test_did_notations_become_ten_digits(raw):
-	assert normalize_did(raw) == "4185551234"
+	assert normalize_phone(raw) == "4185551234"
 
 
 @pytest.mark.parametrize(
@@ -25,8 +25,8 @@ def test_did_notations_become_ten_digits(raw):
 	],
 )
 def test_non_nanp_numbers_are_refused(raw):
-	assert normalize_did(raw) is None
+	assert normalize_phone(raw) is None
 
 
 def test_format_for_people():
-	assert format_did("4185551234") == "418-555-1234"
+	assert format_phone("4185551234") == "418-555-1234"

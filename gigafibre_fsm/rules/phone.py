@@ -1,7 +1,7 @@
-"""North-American telephone numbers (NANP), as used for DIDs.
+"""North-American telephone numbers (NANP): a customer's phone, a DID. Pure Python.
 
-Pure Python. A DID is stored as its 10 digits (``4185551234``): the legacy system and the
-911 provider write it with dashes, spaces, brackets or a leading 1/+1.
+The one home of the rule: a number is stored as its 10 digits (``4185551234``); people, the
+legacy system and the 911 provider write it with dashes, spaces, brackets or a leading 1/+1.
 """
 
 import re
@@ -10,7 +10,7 @@ import re
 _NANP = re.compile(r"[2-9]\d{2}[2-9]\d{6}")
 
 
-def normalize_did(value: str | None) -> str | None:
+def normalize_phone(value: str | None) -> str | None:
 	"""Return the 10-digit form of a North-American number, or None if it is not one."""
 	if value is None:
 		return None
@@ -24,6 +24,6 @@ def normalize_did(value: str | None) -> str | None:
 	return digits
 
 
-def format_did(did: str) -> str:
+def format_phone(did: str) -> str:
 	"""``4185551234`` → ``418-555-1234``, for people."""
 	return f"{did[:3]}-{did[3:6]}-{did[6:]}" if len(did) == 10 else did
