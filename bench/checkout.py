@@ -7,6 +7,8 @@ then prints:
 - p50/p95/max latency of ``POST gigafibre_fsm.api.website.checkout`` (internet + TV + phone,
   24-month commitment, card checked with Stripe), one order at a time;
 - the documents one order creates (records, and their child rows);
+- orders per second with 1, 2 and 4 simultaneous buyers, each of their own port (is there a
+  lock every order waits on?), and the time the orders spent waiting on that lock;
 - the time 20 simultaneous buyers of one port take to settle (one order, 19 answers 409).
 
 Run it from the bench, as the bench user, on a test site with the app installed (it
@@ -52,12 +54,20 @@ def percentile(values: list[float], q: float) -> float:
 	return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def lock_waits() -> dict[str, int]:
+	"""InnoDB's own counters of row-lock waits (server-wide: run on a quiet machine)."""
+	rows = frappe.db.sql("SHOW GLOBAL STATUS LIKE 'Innodb_row_lock_%'")
+	return {name: int(value) for name, value in rows}
+
+
 def main() -> None:
 	parser = argparse.ArgumentParser()
 	parser.add_argument("--site", required=True)
 	parser.add_argument("--orders", type=int, default=60)
 	parser.add_argument("--warmup", type=int, default=5)
 	parser.add_argument("--racers", type=int, default=20)
+	parser.add_argument("--per-level", type=int, default=24, help="orders per level of simultaneous buyers")
+	parser.add_argument("--buyers", default="1,2,4", help="simultaneous buyers, one level each")
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=".")
@@ -87,7 +97,10 @@ def main() -> None:
 				address.name, email=email, last_name=f"Banc{letters(i)}", setup_intent_id=saved_card(email)
 			)
 
-		bodies = [place(i) for i in range(total)]
+		levels = [int(n) for n in args.buyers.split(",") if n.strip()]
+		bodies = [place(i) for i in range(total + args.per_level * len(levels))]
+		parallel_bodies = bodies[total:]
+		bodies = bodies[:total]
 		frappe.db.commit()  # nosemgrep: the site reads them through its own connections
 		session = requests.Session()
 		url = world.site.api("gigafibre_fsm.api.website.checkout")
@@ -123,6 +136,34 @@ def main() -> None:
 		children = sum(v for d, v in per_order.items() if d in CHILD_TABLES)
 		print(f"  documents per order: {records:.0f} records + {children:.0f} child rows")
 		print("   ", ", ".join(f"{d} {v:g}" for d, v in per_order.items()))
+
+		# Orders per second with simultaneous buyers, each of their own port: the orders share
+		# no row, so they should go faster together unless something every order takes is locked.
+		print(
+			f"orders per second with simultaneous buyers of different ports ({args.per_level} orders a level):"
+		)
+		one = None
+		for level, start_at in zip(levels, range(0, len(parallel_bodies), args.per_level), strict=False):
+			chunk = parallel_bodies[start_at : start_at + args.per_level]
+			waits = lock_waits()
+			started = time.perf_counter()
+			with ThreadPoolExecutor(level) as pool:
+				responses = list(
+					pool.map(lambda b: requests.post(url, json=b, headers=headers, timeout=120), chunk)
+				)
+			wall = time.perf_counter() - started
+			waits = {k: v - waits.get(k, 0) for k, v in lock_waits().items()}
+			bad = [r.status_code for r in responses if r.status_code != 200]
+			if bad:
+				raise SystemExit(f"checkout failed with {level} buyers: {bad[:5]} {responses[0].text[:300]}")
+			customers.extend(r.json()["message"]["customer"] for r in responses)
+			rate = len(chunk) / wall
+			one = one or rate
+			print(
+				f"  {level} buyer{'s' if level > 1 else ' '}: {rate:5.2f} orders/s ({rate / one:.2f}× one buyer), "
+				f"row-lock waits {waits.get('Innodb_row_lock_waits', 0)}, "
+				f"{waits.get('Innodb_row_lock_time', 0)} ms waiting"
+			)
 
 		# Twenty buyers of one port at once.
 		drop = make_fibre_drop(olt=olt.name, port=99, ont_slot=0, max_speed_mbps=1500)

@@ -53,10 +53,10 @@ doc_events = {
 	"Customer": {
 		"validate": "gigafibre_fsm.overrides.customer.validate",
 	},
-	# The pricing engine's catalogue is cached (orders/pipeline.py): a saved Item clears it.
+	# The pricing engine's catalogue is cached (orders/offer.py): a saved Item clears it.
 	"Item": {
-		"on_update": "gigafibre_fsm.orders.pipeline.clear_catalogue_cache",
-		"on_trash": "gigafibre_fsm.orders.pipeline.clear_catalogue_cache",
+		"on_update": "gigafibre_fsm.orders.offer.clear_catalogue_cache",
+		"on_trash": "gigafibre_fsm.orders.offer.clear_catalogue_cache",
 	},
 }
 

@@ -10,8 +10,8 @@ import frappe
 
 from gigafibre_fsm.api import website
 from gigafibre_fsm.api.guard import Refusals, check_body, use_request_language
-from gigafibre_fsm.orders import pipeline, pricing
-from gigafibre_fsm.orders.order_input import read_commitment, read_items
+from gigafibre_fsm.orders import offer, pipeline
+from gigafibre_fsm.orders.order_input import checkout_body
 from gigafibre_fsm.roles import SALES, SUPPORT, SYSTEM_MANAGER
 
 ORDER_TAKERS = (SALES, SUPPORT, SYSTEM_MANAGER)
@@ -43,17 +43,9 @@ def quote(
 	_only_order_takers()
 	use_request_language(frappe.local.lang)
 	with Refusals():
-		site = pipeline.load_site(str(address_id or "").strip(), "address_id")
-		result = pricing.price_order(
-			pipeline.load_catalogue(),
-			read_items(items),
-			max_speed_mbps=site.max_speed if site.coverage == "available" else None,
-			zone=site.zone,
-			commitment_months=read_commitment(commitment_months),
-			install_date=install_date,
-			allow_special_discounts=True,
-		)
-	return result.to_dict()
+		return offer.quote_at(
+			address_id, items, commitment_months, install_date, special_discounts=True
+		).to_dict()
 
 
 @frappe.whitelist(methods=["POST"])
@@ -72,16 +64,5 @@ def checkout(
 	_only_order_takers()
 	use_request_language(frappe.local.lang)
 	check_body()
-	body = {
-		"idempotency_key": idempotency_key,
-		"address_id": address_id,
-		"apartment": apartment,
-		"customer": customer,
-		"items": items,
-		"commitment_months": commitment_months,
-		"preferred_dates": preferred_dates,
-		"contact_me": contact_me,
-		"send_payment_link": send_payment_link,
-	}
 	with Refusals():
-		return pipeline.checkout(body, "Desk", needs_card=False, agent=frappe.session.user)
+		return pipeline.checkout(checkout_body(locals()), "Desk", needs_card=False, agent=frappe.session.user)

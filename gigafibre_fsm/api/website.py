@@ -1,8 +1,8 @@
 """The public website's endpoints (guests, rate-limited per IP): address search and
 availability, quote, card setup, checkout, waitlist and business quotes. See API.md.
 
-Each endpoint checks its input, calls a service (network/civic_address, orders/pricing,
-orders/pipeline) and returns. A refusal is a translated 4xx naming the field; nothing a
+Each endpoint checks its input, calls a service (network/civic_address, network/coverage,
+orders/offer, orders/pipeline, orders/leads, orders/payment_link) and returns. A refusal is a translated 4xx naming the field; nothing a
 refused request did is kept (Frappe rolls back the request's transaction).
 """
 
@@ -11,14 +11,10 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 
 from gigafibre_fsm.api.guard import Refusals, check_body, refuse_field, use_request_language
-from gigafibre_fsm.exceptions import AddressNotFoundError, PaymentSetupError
-from gigafibre_fsm.orders import leads, pipeline, pricing
-from gigafibre_fsm.orders.order_input import (
-	read_commitment,
-	read_email,
-	read_items,
-	read_name,
-)
+from gigafibre_fsm.network.coverage import load_site
+from gigafibre_fsm.orders import leads, offer, pipeline
+from gigafibre_fsm.orders import payment_link as orders_payment_link
+from gigafibre_fsm.orders.order_input import checkout_body, read_email, read_name
 
 # Requests per IP and window (seconds); site config ``gigafibre_rate_limits`` may change
 # the counts, e.g. {"checkout": 1000} on a load-test site.
@@ -92,21 +88,9 @@ def availability(address_id: str | None = None) -> dict:
 	use_request_language()
 	if not address_id or not str(address_id).strip():
 		refuse_field("address_id", _("This field is required"))
-	site = pipeline.load_site(str(address_id).strip())
-	catalogue = pipeline.load_catalogue()
-	# Internet and TV only where the port is free; phone is offered everywhere.
-	plans = pricing.available_plans(
-		catalogue, max_speed_mbps=site.max_speed if site.coverage == "available" else None, zone=site.zone
-	)
-	for rows in plans.values():
-		for plan in rows:
-			plan["monthly"] = float(plan["monthly"])
-	plans = {
-		"internet": plans["internet"],
-		"tv": plans["tv"],
-		"tv_addons": plans["tv_addon"],
-		"phone": plans["phone"],
-	}
+	with Refusals():
+		site = load_site(str(address_id).strip())
+		plans = offer.plans_at(site)
 	return {
 		"address": _address_summary(site.address, site.coverage),
 		"coverage": site.coverage,
@@ -132,19 +116,7 @@ def quote(
 	use_request_language()
 	check_body()
 	with Refusals():
-		site = pipeline.load_site(str(address_id or "").strip()) if address_id else None
-		if not site:
-			refuse_field("address_id", _("This field is required"))
-		basket = read_items(items)
-		result = pricing.price_order(
-			pipeline.load_catalogue(),
-			basket,
-			max_speed_mbps=site.max_speed if site.coverage == "available" else None,
-			zone=site.zone,
-			commitment_months=read_commitment(commitment_months),
-			install_date=install_date,
-		)
-	return result.to_dict()
+		return offer.quote_at(address_id, items, commitment_months, install_date).to_dict()
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
@@ -190,19 +162,8 @@ def checkout(
 	"""Place a website order in one transaction; the same key again returns the same answer."""
 	use_request_language((customer or {}).get("language") if isinstance(customer, dict) else None)
 	check_body()
-	body = {
-		"idempotency_key": idempotency_key,
-		"address_id": address_id,
-		"apartment": apartment,
-		"customer": customer,
-		"items": items,
-		"commitment_months": commitment_months,
-		"preferred_dates": preferred_dates,
-		"contact_me": contact_me,
-		"setup_intent_id": setup_intent_id,
-	}
 	with Refusals():
-		return pipeline.checkout(body, "Website", needs_card=True)
+		return pipeline.checkout(checkout_body(locals()), "Website", needs_card=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -267,70 +228,18 @@ def request_business_quote(
 # Payment link of an agent's order
 
 
-def _linked_order(commande: str | None, jeton: str | None) -> dict:
-	from gigafibre_fsm.orders.tasks import check_payment_token
-
-	order = frappe.db.get_value(
-		"Web Order",
-		str(commande or "")[:64],
-		[
-			"name",
-			"customer_name",
-			"stripe_setup_intent",
-			"payment_method",
-			"monthly_total",
-			"due_at_installation",
-		],
-		as_dict=True,
-	)
-	if not order or not order.stripe_setup_intent or not check_payment_token(order.name, jeton):
-		frappe.throw(_("This payment link is not valid"), AddressNotFoundError)
-	return order
-
-
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 @rate_limit(limit=_limit("payment_link"), seconds=_window("payment_link"))
 def payment_link(commande: str | None = None, jeton: str | None = None) -> dict:
 	"""What the page of a payment link needs to save the card with Stripe Elements."""
-	from gigafibre_fsm.integrations import stripe_api
-
 	use_request_language()
-	order = _linked_order(commande, jeton)
-	intent = stripe_api.retrieve_setup_intent(order.stripe_setup_intent)
-	return {
-		"order_id": order.name,
-		"customer_name": order.customer_name,
-		"monthly_total": order.monthly_total,
-		"due_at_installation": order.due_at_installation,
-		"saved": bool(intent and intent.status == "succeeded"),
-		"client_secret": intent.client_secret if intent and intent.status != "succeeded" else None,
-		"publishable_key": stripe_api.publishable_key(),
-	}
+	return orders_payment_link.link_page(commande, jeton)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=_limit("payment_link"), seconds=_window("payment_link"))
 def confirm_payment_link(commande: str | None = None, jeton: str | None = None) -> dict:
-	"""Record the card the customer saved through the link (retrieved from Stripe, not trusted
-	from the browser)."""
-	from gigafibre_fsm.integrations import stripe_api
-
+	"""Record the card the customer saved through the link."""
 	use_request_language()
 	check_body()
-	order = _linked_order(commande, jeton)
-	intent = stripe_api.retrieve_setup_intent(order.stripe_setup_intent)
-	if not intent or intent.status != "succeeded":
-		frappe.throw(_("The card was not saved; try again"), PaymentSetupError)
-	method = intent.payment_method
-	card = (method.get("card") or {}) if method and not isinstance(method, str) else {}
-	# A Password field: saved through the document so the id is encrypted.
-	payment_method = frappe.get_doc("Payment Method", order.payment_method)
-	payment_method.update(
-		{
-			"stripe_payment_method_id": method if isinstance(method, str) else method.id,
-			"card_brand": card.get("brand"),
-			"card_last4": card.get("last4"),
-		}
-	)
-	payment_method.save(ignore_permissions=True)
-	return {"order_id": order.name, "saved": True}
+	return orders_payment_link.record_card(commande, jeton)

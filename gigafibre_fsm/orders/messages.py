@@ -1,103 +1,114 @@
 """What the customer receives about an order: the confirmation SMS, the order summary email
-and the payment-link messages. Pure Python; the texts are data, in French, whoever placed
-the order (as the business writes to its customers).
+and the payment-link messages, in the customer's language (the order's ``language``: French
+by default, English when the customer chose it).
+
+The texts are English source strings translated by Frappe (``translations/fr.csv``), so a
+wording is changed in one place for both languages; dates and amounts are written by Babel
+in the customer's locale (« lundi 17 mars 2025 », « 12,50 $ »; "Monday, March 17, 2025",
+"$12.50").
 """
 
 import datetime
 from html import escape
 
-NO_CHARGE = "Aucun frais avant la complétion de l'installation à votre satisfaction."
-_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = (
-	"janvier",
-	"février",
-	"mars",
-	"avril",
-	"mai",
-	"juin",
-	"juillet",
-	"août",
-	"septembre",
-	"octobre",
-	"novembre",
-	"décembre",
-)
+from babel.dates import format_date
+from babel.numbers import format_currency
+from frappe import _
+
+LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+DEFAULT_LANGUAGE = "fr"
 
 
-def french_date(value: str | datetime.date | None) -> str:
-	"""2025-03-17 → « lundi 17 mars 2025 »."""
+def language_of(value: str | None) -> str:
+	lang = (value or "").strip().lower()[:2]
+	return lang if lang in LOCALES else DEFAULT_LANGUAGE
+
+
+def long_date(value: str | datetime.date | None, lang: str) -> str:
 	if not value:
 		return ""
-	day = datetime.date.fromisoformat(str(value)) if not isinstance(value, datetime.date) else value
-	first = "1er" if day.day == 1 else str(day.day)
-	return f"{_DAYS[day.weekday()]} {first} {_MONTHS[day.month - 1]} {day.year}"
+	day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+	return format_date(day, format="full", locale=LOCALES[language_of(lang)])
 
 
-def money(amount: float) -> str:
-	"""12.5 → « 12,50 $ », as Québec writes prices."""
-	text = f"{abs(amount):,.2f}".replace(",", " ").replace(".", ",")
-	return f"{'-' if amount < 0 else ''}{text} $"
+def money(amount: float, lang: str) -> str:
+	return format_currency(amount, "CAD", locale=LOCALES[language_of(lang)])
 
 
-def when(answer: dict) -> str:
+def no_charge(lang: str) -> str:
+	return _("No charge until the installation is completed to your satisfaction.", lang=lang)
+
+
+def when(answer: dict, lang: str) -> str:
 	if answer.get("scheduled_date"):
-		return f"Installation prévue le {french_date(answer['scheduled_date'])}."
-	return "Nous vous appellerons pour fixer la date d'installation."
+		return _("Installation planned on {0}.", lang=lang).format(long_date(answer["scheduled_date"], lang))
+	return _("We will call you to schedule the installation.", lang=lang)
 
 
-def confirmation_sms(answer: dict, address: str) -> str:
-	return (
-		f"Commande confirmée! Gigafibre, {address}. {when(answer)} Commande {answer['order_id']}. {NO_CHARGE}"
+def confirmation_sms(answer: dict, address: str, lang: str) -> str:
+	return _("Order confirmed! Gigafibre, {0}. {1} Order {2}. {3}", lang=lang).format(
+		address, when(answer, lang), answer["order_id"], no_charge(lang)
 	)
 
 
-def summary_email(answer: dict, first_name: str, address: str) -> tuple[str, str, str]:
+def summary_email(answer: dict, first_name: str, address: str, lang: str) -> tuple[str, str, str]:
 	"""(subject, text, html) of the order summary."""
 	quote = answer["quote"]
-	subject = f"Gigafibre — Commande confirmée ({answer['order_id']})"
+	subject = _("Gigafibre — Order confirmed ({0})", lang=lang).format(answer["order_id"])
 	lines = [(line["description"], line["qty"], line["amount"], line["recurring"]) for line in quote["lines"]]
-	monthly = [f"  {d} × {q} : {money(a)}" for d, q, a, r in lines if r]
-	once = [f"  {d} × {q} : {money(a)}" for d, q, a, r in lines if not r]
+	monthly = [f"  {d} × {q} : {money(a, lang)}" for d, q, a, r in lines if r]
+	once = [f"  {d} × {q} : {money(a, lang)}" for d, q, a, r in lines if not r]
 	due, month = quote["due_at_installation"], quote["monthly"]
+	total = _("Total (TPS {0}, TVQ {1}): {2}", lang=lang)
 	text = "\n".join(
 		[
-			f"Bonjour {first_name},",
+			_("Hello {0},", lang=lang).format(first_name),
 			"",
-			f"Votre commande {answer['order_id']} est confirmée pour le {address}.",
-			when(answer),
+			_("Your order {0} is confirmed for {1}.", lang=lang).format(answer["order_id"], address),
+			when(answer, lang),
 			"",
-			"Mensuel :",
+			_("Monthly:", lang=lang),
 			*monthly,
-			f"  Total mensuel (TPS {money(month['tps'])}, TVQ {money(month['tvq'])}) : {money(month['total'])}",
+			"  "
+			+ _("Monthly total (TPS {0}, TVQ {1}): {2}", lang=lang).format(
+				money(month["tps"], lang), money(month["tvq"], lang), money(month["total"], lang)
+			),
 			"",
-			"À l'installation :",
+			_("At installation:", lang=lang),
 			*once,
-			f"  Premier mois : {money(quote['first_month'])}",
-			f"  Total (TPS {money(due['tps'])}, TVQ {money(due['tvq'])}) : {money(due['total'])}",
+			"  " + _("First month: {0}", lang=lang).format(money(quote["first_month"], lang)),
+			"  " + total.format(money(due["tps"], lang), money(due["tvq"], lang), money(due["total"], lang)),
 			"",
-			NO_CHARGE,
+			no_charge(lang),
 			"",
-			"L'équipe Gigafibre",
+			_("The Gigafibre team", lang=lang),
 		]
 	)
 	html = "<br>".join(escape(row) for row in text.split("\n"))
 	return subject, text, f"<div style='font-family:sans-serif'>{html}</div>"
 
 
-def payment_link_sms(order_id: str, url: str) -> str:
-	return (
-		f"Votre commande Gigafibre {order_id} est confirmée! Enregistrez votre carte ici : {url} {NO_CHARGE}"
+def payment_link_sms(order_id: str, url: str, lang: str) -> str:
+	return _("Your Gigafibre order {0} is confirmed! Save your card here: {1} {2}", lang=lang).format(
+		order_id, url, no_charge(lang)
 	)
 
 
-def payment_link_email(order_id: str, first_name: str, url: str) -> tuple[str, str, str]:
-	subject = f"Gigafibre — Enregistrez votre carte ({order_id})"
-	text = (
-		f"Bonjour {first_name},\n\nVotre commande {order_id} est confirmée. "
-		f"Enregistrez votre carte de paiement ici : {url}\n\n{NO_CHARGE}\n\nL'équipe Gigafibre"
+def payment_link_email(order_id: str, first_name: str, url: str, lang: str) -> tuple[str, str, str]:
+	subject = _("Gigafibre — Save your card ({0})", lang=lang).format(order_id)
+	hello = _("Hello {0},", lang=lang)
+	confirmed = _("Your order {0} is confirmed.", lang=lang)
+	text = "\n\n".join(
+		[
+			hello.format(first_name),
+			confirmed.format(order_id) + " " + _("Save your payment card here: {0}", lang=lang).format(url),
+			no_charge(lang),
+			_("The Gigafibre team", lang=lang),
+		]
 	)
 	html = (
-		f"<p>Bonjour {escape(first_name)},</p><p>Votre commande {escape(order_id)} est confirmée.</p>"
-		f"<p><a href='{escape(url)}'>Enregistrer ma carte</a></p><p>{escape(NO_CHARGE)}</p>"
+		f"<p>{escape(hello.format(first_name))}</p><p>{escape(confirmed.format(order_id))}</p>"
+		f"<p><a href='{escape(url)}'>{escape(_('Save my card', lang=lang))}</a></p>"
+		f"<p>{escape(no_charge(lang))}</p>"
 	)
 	return subject, text, html

@@ -32,10 +32,12 @@ from gigafibre_fsm.exceptions import (
 	OrderConflictError,
 	PaymentSetupError,
 	PortUnavailableError,
+	refuse,
 )
+from gigafibre_fsm.field_service import task_types
 from gigafibre_fsm.network.coverage import Site, load_site
 from gigafibre_fsm.network.fibre_port import format_port, is_free
-from gigafibre_fsm.orders import pricing, tasks
+from gigafibre_fsm.orders import offer, pricing, tasks
 from gigafibre_fsm.orders.order_input import (
 	CheckoutRequest,
 	fingerprint,
@@ -47,34 +49,12 @@ from gigafibre_fsm.orders.order_input import (
 
 # Tries at taking the idempotency key when concurrent requests with it fail and retry.
 OPEN_ATTEMPTS = 5
-ITEM_FILTERS = {"service_type": ["is", "set"], "disabled": 0}
 FIBRE_KINDS = (pricing.INTERNET, pricing.TV, pricing.TV_ADDON)
-SUPPORT, DISPATCH, TECH = "Gigafibre Support", "Dispatcher", "Field Technician"
 
 
 def today() -> datetime.date:
 	"""Today, or the date a test chose (``frappe.flags.current_date``)."""
 	return getdate(frappe.flags.current_date or None)
-
-
-CATALOGUE_CACHE_KEY = "gigafibre_fsm:catalogue_rows"
-
-
-def catalogue_rows() -> list[dict]:
-	"""The Item rows the pricing engine reads, cached: every availability, quote and order
-	needs them, and they change only when an Item is saved (which clears the cache)."""
-	return frappe.cache.get_value(
-		CATALOGUE_CACHE_KEY,
-		lambda: frappe.get_all("Item", fields=list(pricing.ITEM_FIELDS), filters=ITEM_FILTERS),
-	)
-
-
-def clear_catalogue_cache(doc=None, method=None) -> None:
-	frappe.cache.delete_value(CATALOGUE_CACHE_KEY)
-
-
-def load_catalogue() -> dict[str, pricing.CatalogueItem]:
-	return pricing.catalogue_from_items(catalogue_rows())
 
 
 # ---------------------------------------------------------------------------------------
@@ -113,7 +93,7 @@ class Prepared:
 def prepare(request: CheckoutRequest, source: str, agent: str | None = None) -> Prepared:
 	"""Every check that needs no write: the address, the basket, the port, the card."""
 	site = load_site(request.address_id)
-	catalogue = load_catalogue()
+	catalogue = offer.load_catalogue()
 	quote = pricing.price_order(
 		catalogue,
 		request.items,
@@ -138,42 +118,34 @@ def check_card(request: CheckoutRequest) -> dict:
 
 	intent = stripe_api.retrieve_setup_intent(request.setup_intent_id)
 
-	def refuse(message: str):
-		frappe.local.response["field"] = "setup_intent_id"
-		frappe.throw(f"setup_intent_id: {message}", PaymentSetupError)
+	def refuse_card(message: str):
+		refuse("setup_intent_id", f"setup_intent_id: {message}", PaymentSetupError)
 
 	if intent is None:
-		refuse(_("unknown card setup"))
+		refuse_card(_("unknown card setup"))
 	if intent.status != "succeeded":
-		refuse(_("the card was not saved ({0})").format(intent.status))
+		refuse_card(_("the card was not saved ({0})").format(intent.status))
 	if intent.usage != "off_session":
 		# The card is charged after the installation, without the customer there.
-		refuse(_("the card was not saved for charges after the installation"))
+		refuse_card(_("the card was not saved for charges after the installation"))
 	customer = intent.customer
 	if not customer or isinstance(customer, str) or customer.get("deleted"):
-		refuse(_("the card setup has no customer"))
+		refuse_card(_("the card setup has no customer"))
 	if (customer.get("email") or "").strip().lower() != request.person.email.lower():
-		refuse(_("the card was saved for another customer"))
+		refuse_card(_("the card was saved for another customer"))
 	used_by = frappe.db.get_value("Web Order", {"stripe_setup_intent": intent.id}, "name")
 	if used_by:
-		frappe.throw(
+		refuse(
+			"setup_intent_id",
 			_("setup_intent_id: this card setup already belongs to order {0}").format(used_by),
 			OrderConflictError,
 		)
-	method = intent.payment_method
-	card = (method.get("card") or {}) if method and not isinstance(method, str) else {}
-	return {
-		"stripe_customer": customer.id,
-		"setup_intent": intent.id,
-		"payment_method": method if isinstance(method, str) else (method.id if method else None),
-		"brand": card.get("brand"),
-		"last4": card.get("last4"),
-	}
+	return {"stripe_customer": customer.id, "setup_intent": intent.id, **stripe_api.saved_card(intent)}
 
 
 def throw_port_taken(drop: str):
-	frappe.local.response["field"] = "address_id"
-	frappe.throw(
+	refuse(
+		"address_id",
 		_("address_id: the fibre port of this address was just taken ({0})").format(drop),
 		OrderConflictError,
 	)
@@ -199,9 +171,10 @@ def replay(key: str, request_hash: str) -> dict | None:
 	if not row:
 		return None
 	if row.request_hash != request_hash:
-		frappe.local.response["field"] = "idempotency_key"
-		frappe.throw(
-			_("idempotency_key: this key was already used for a different order"), OrderConflictError
+		refuse(
+			"idempotency_key",
+			_("idempotency_key: this key was already used for a different order"),
+			OrderConflictError,
 		)
 	return frappe.parse_json(row.response)
 
@@ -230,9 +203,10 @@ def place_order(prepared: Prepared) -> dict:
 			# The card setup, the Web Order's other unique key: another order took it meanwhile.
 			frappe.db.rollback()
 			frappe.clear_messages()
-			frappe.local.response["field"] = "setup_intent_id"
-			frappe.throw(
-				_("setup_intent_id: this card setup already belongs to another order"), OrderConflictError
+			refuse(
+				"setup_intent_id",
+				_("setup_intent_id: this card setup already belongs to another order"),
+				OrderConflictError,
 			)
 		except frappe.QueryDeadlockError:
 			# Requests with this key were waiting on one that failed: they all reach for the
@@ -535,26 +509,15 @@ def create_payment_method(prepared: Prepared) -> None:
 	)
 
 
-def installation_tasks(prepared: Prepared) -> list[tuple[str, str]]:
-	"""The installation's tasks and who does them; their titles are data, in French."""
+def installation_tasks(prepared: Prepared) -> list[tuple[task_types.TaskType, str]]:
+	"""The installation's tasks (field_service/task_types.py) for what was ordered."""
 	drop = prepared.site.drop if prepared.has_fibre_service else None
-	port = format_port(drop.frame, drop.slot, drop.port) if drop else None
-	tasks_ = [
-		("Préparer équipement", SUPPORT),
-		("Assigner technicien", DISPATCH),
-	]
-	if drop:
-		tasks_.append((f"Activer port OLT {port or ''}".strip(), SUPPORT))
-	if prepared.line_item(pricing.INTERNET):
-		tasks_.append(("Configurer WiFi", SUPPORT))
-	if prepared.units(pricing.PHONE):
-		tasks_.append(("Configurer VoIP", SUPPORT))
-	tasks_ += [
-		("Installation sur site", TECH),
-		("Vérifier signal ONT", TECH) if drop else None,
-		("Confirmer service fonctionnel", TECH),
-	]
-	return [t for t in tasks_ if t]
+	return task_types.installation_tasks(
+		olt_port=format_port(drop.frame, drop.slot, drop.port) if drop else None,
+		fibre=bool(drop),
+		internet=bool(prepared.line_item(pricing.INTERNET)),
+		phone=bool(prepared.units(pricing.PHONE)),
+	)
 
 
 def create_project(prepared: Prepared) -> None:
@@ -577,13 +540,14 @@ def create_project(prepared: Prepared) -> None:
 	records["project"] = project.name
 	records["tasks"] = []
 	wanted = installation_tasks(prepared)
-	for (subject, team), (lft, rgt) in zip(wanted, task_tree_positions(len(wanted)), strict=True):
+	for (task_type, subject), (lft, rgt) in zip(wanted, task_tree_positions(len(wanted)), strict=True):
 		task = _new(
 			{
 				"doctype": "Task",
 				"subject": subject,
+				"type": task_type.key,
 				"project": project.name,
-				"team": team,
+				"team": task_type.team,
 				"exp_start_date": start,
 				"exp_end_date": start,
 			}

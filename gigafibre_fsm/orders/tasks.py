@@ -8,11 +8,8 @@ due; after `MAX_ATTEMPTS` a notification is Failed and stays visible in the desk
 message never touches the order.
 """
 
-import hashlib
-import hmac
-
 import frappe
-from frappe.utils import add_to_date, get_url, now_datetime
+from frappe.utils import add_to_date, now_datetime
 
 MAX_ATTEMPTS = 5
 # Minutes to wait before attempt n+1 (the last value repeats).
@@ -118,14 +115,25 @@ def record_failure(row, error: Exception) -> str:
 def deliver(row) -> str | None:
 	"""Send through the provider; return its reference. Raises when the provider fails."""
 	from gigafibre_fsm.orders import messages
+	from gigafibre_fsm.orders.payment_link import payment_link_url
 
 	order = frappe.db.get_value(
 		"Web Order",
 		row.web_order,
-		["name", "customer", "customer_name", "service_location", "source", "response", "dispatch_job"],
+		[
+			"name",
+			"customer",
+			"customer_name",
+			"service_location",
+			"source",
+			"response",
+			"dispatch_job",
+			"language",
+		],
 		as_dict=True,
 	)
 	answer = frappe.parse_json(order.response)
+	lang = messages.language_of(order.language)
 	location = frappe.db.get_value("Service Location", order.service_location, "location_title")
 	first_name = frappe.db.get_value(
 		"Contact", frappe.db.get_value("Customer", order.customer, "customer_primary_contact"), "first_name"
@@ -133,15 +141,17 @@ def deliver(row) -> str | None:
 	if row.kind == "Payment Link":
 		url = payment_link_url(order.name)
 		if row.channel == "SMS":
-			return _sms(row.recipient, messages.payment_link_sms(order.name, url))
+			return _sms(row.recipient, messages.payment_link_sms(order.name, url, lang))
 		return _email(
-			row.recipient, order.customer_name, *messages.payment_link_email(order.name, first_name, url)
+			row.recipient,
+			order.customer_name,
+			*messages.payment_link_email(order.name, first_name, url, lang),
 		)
 	if row.channel == "SMS":
-		return _sms(row.recipient, messages.confirmation_sms(answer, location))
+		return _sms(row.recipient, messages.confirmation_sms(answer, location, lang))
 	if row.channel == "Email":
 		return _email(
-			row.recipient, order.customer_name, *messages.summary_email(answer, first_name, location)
+			row.recipient, order.customer_name, *messages.summary_email(answer, first_name, location, lang)
 		)
 	frappe.publish_realtime(
 		REALTIME_EVENT,
@@ -169,68 +179,3 @@ def _email(to: str, name: str, subject: str, text: str, html: str) -> str:
 	from gigafibre_fsm.integrations import mailjet_api
 
 	return mailjet_api.send_email(to, name, subject, text, html)
-
-
-# ---------------------------------------------------------------------------------------
-# Payment link (agent orders): a card saved later by the customer, through Stripe.
-
-
-def payment_token(order: str) -> str:
-	"""The secret in an order's payment link: an HMAC of the order under the site's
-	encryption key, so the SMS and the email carry the same working link and nothing
-	guessable is stored."""
-	from frappe.utils.password import get_encryption_key
-
-	return hmac.new(
-		get_encryption_key().encode(), f"payment-link:{order}".encode(), hashlib.sha256
-	).hexdigest()[:32]
-
-
-def check_payment_token(order: str, token: str) -> bool:
-	return hmac.compare_digest(payment_token(order), str(token or ""))
-
-
-def payment_link_url(order: str) -> str:
-	"""The link the customer opens to save a card: Stripe customer and SetupIntent made once
-	per order (kept on its Payment Method), a fresh secret token in the link."""
-	from gigafibre_fsm.integrations import stripe_api
-
-	values = frappe.db.get_value(
-		"Web Order",
-		order,
-		["customer", "customer_name", "email", "phone", "payment_method", "stripe_setup_intent"],
-		as_dict=True,
-		for_update=True,
-	)
-	if not values.stripe_setup_intent:
-		stripe_customer = frappe.db.get_value("Customer", values.customer, "stripe_id")
-		if not stripe_customer:
-			stripe_customer = stripe_api.create_customer(
-				values.email, values.customer_name, f"+1{values.phone}", {"order": order}
-			)
-			frappe.db.set_value(
-				"Customer", values.customer, "stripe_id", stripe_customer, update_modified=False
-			)
-		intent = stripe_api.create_setup_intent(stripe_customer, {"order": order, "source": "payment_link"})
-		method = (
-			frappe.get_doc(
-				{
-					"doctype": "Payment Method",
-					"customer": values.customer,
-					"processor": "Stripe",
-					"is_default": 1,
-					"stripe_customer_id": stripe_customer,
-					"stripe_setup_intent_id": intent.id,
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
-		frappe.db.set_value(
-			"Web Order",
-			order,
-			{"stripe_setup_intent": intent.id, "payment_method": method},
-			update_modified=False,
-		)
-	# Committed with the notification's "Sent": if sending fails, a retry starts again.
-	return f"{get_url()}/commander?commande={order}&jeton={payment_token(order)}"

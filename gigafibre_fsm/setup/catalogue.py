@@ -11,6 +11,7 @@ list price here, 120.00, is what a second box costs, the first being offered.
 
 import frappe
 
+from gigafibre_fsm.orders.offer import clear_catalogue_cache
 from gigafibre_fsm.orders.pricing import ITEM_FIELDS
 
 _INTERNET = {"billing_interval": "Monthly", "combo_ready": 1}
@@ -130,7 +131,7 @@ def ensure_items() -> None:
 			changed = {k: v for k, v in wanted.items() if (current.get(k) or None) != (v or None)}
 			if changed:
 				frappe.db.set_value("Item", sku, changed)
-				frappe.cache.delete_value("gigafibre_fsm:catalogue_rows")
+				clear_catalogue_cache()
 			continue
 		frappe.get_doc(
 			{

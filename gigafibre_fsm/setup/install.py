@@ -1,5 +1,5 @@
-"""Install, migrate and uninstall: roles, custom fields, issue types and our roles' access to
-ERPNext's doctypes (from the matrix in roles.py).
+"""Install, migrate and uninstall: roles, custom fields, issue and task types and our roles'
+access to ERPNext's doctypes (from the matrix in roles.py).
 
 Install writes down what it created (roles, issue types, which ERPNext doctypes still had
 their standard permissions), so uninstall gives back exactly that and nothing more.
@@ -9,6 +9,7 @@ import json
 
 import frappe
 
+from gigafibre_fsm.field_service import task_types
 from gigafibre_fsm.network.civic_address.schema import drop_search_tables, ensure_search_tables
 from gigafibre_fsm.roles import RIGHTS, ROLES, STANDARD_DOCTYPES
 from gigafibre_fsm.setup import custom_fields
@@ -28,6 +29,7 @@ def before_install():
 def after_install():
 	custom_fields.create()
 	create_issue_types()
+	create_task_types()
 	create_dispatch_tags()
 	grant_standard_doctype_access()
 
@@ -39,6 +41,7 @@ def after_migrate():
 	create_roles()
 	custom_fields.create()
 	create_issue_types()
+	create_task_types()
 	create_dispatch_tags()
 	grant_standard_doctype_access()
 	ensure_search_tables()
@@ -49,6 +52,7 @@ def before_uninstall():
 	custom_fields.delete()
 	revoke_standard_doctype_access()
 	delete_issue_types()
+	delete_task_types()
 	delete_roles()
 	frappe.db.delete("DefaultValue", {"defkey": INSTALL_RECORD_KEY})
 
@@ -90,6 +94,26 @@ def create_issue_types():
 			created.append(issue_type)
 	if created:
 		_remember("issue_types", created)
+
+
+def create_task_types():
+	"""The keys of the installation's tasks (field_service/task_types.py), as ERPNext Task Types."""
+	created = []
+	for task_type in task_types.INSTALLATION:
+		if not frappe.db.exists("Task Type", task_type.key):
+			frappe.get_doc(
+				{"doctype": "Task Type", "__newname": task_type.key, "description": task_type.description}
+			).insert(ignore_permissions=True)
+			created.append(task_type.key)
+	if created:
+		_remember("task_types", created)
+
+
+def delete_task_types():
+	"""Remove the task types install created, unless tasks now use them."""
+	for name in _record().get("task_types", []):
+		if not frappe.db.exists("Task", {"type": name}):
+			frappe.delete_doc("Task Type", name, ignore_permissions=True, force=True, ignore_missing=True)
 
 
 def create_dispatch_tags():

@@ -11,9 +11,10 @@ from unittest.mock import patch
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from gigafibre_fsm.field_service import task_types
 from gigafibre_fsm.integrations import stripe_api
 from gigafibre_fsm.network.fibre_port import drop_status
-from gigafibre_fsm.orders import pipeline, tasks
+from gigafibre_fsm.orders import messages, offer, payment_link, pipeline, tasks
 from gigafibre_fsm.orders.order_input import read_checkout
 from gigafibre_fsm.tests.live import OrderWorld
 from gigafibre_fsm.tests.utils import (
@@ -208,8 +209,18 @@ class TestCheckout(CheckoutCase):
 
 		project = frappe.get_doc("Project", answer["project"])
 		self.assertEqual(project.project_name, "Installation - Marie-Ève Tremblay")
-		tasks_ = frappe.get_all("Task", {"project": project.name}, ["subject", "team"], order_by="creation")
+		tasks_ = frappe.get_all(
+			"Task", {"project": project.name}, ["subject", "team", "type"], order_by="creation"
+		)
 		self.assertEqual(len(tasks_), 8)
+		# Each task carries its stable key; installation day finds "Vérifier signal ONT" by it.
+		self.assertEqual([t.type for t in tasks_], [t.key for t in task_types.INSTALLATION])
+		self.assertEqual(
+			frappe.db.get_value(
+				"Task", {"project": project.name, "type": task_types.VERIFY_ONT_SIGNAL.key}, "subject"
+			),
+			"Vérifier signal ONT",
+		)
 		self.assertIn(("Activer port OLT 0/1/1", "Gigafibre Support"), [(t.subject, t.team) for t in tasks_])
 		self.assertIn(("Installation sur site", "Field Technician"), [(t.subject, t.team) for t in tasks_])
 
@@ -268,7 +279,7 @@ class TestCheckout(CheckoutCase):
 		self.assertEqual(len(links), 1)
 		url = links[0]["body"]["Body"].split("ici : ")[1].split()[0]
 		self.assertIn(f"commande={answer['order_id']}", url)
-		self.assertIn(f"jeton={tasks.payment_token(answer['order_id'])}", url)
+		self.assertIn(f"jeton={payment_link.payment_token(answer['order_id'])}", url)
 		# The email carries the same link, and the order now has a card setup waiting.
 		self.assertTrue(any(url in r["body"]["Messages"][0]["TextPart"] for r in self.world.mailjet.sent()))
 		intent = frappe.db.get_value("Web Order", answer["order_id"], "stripe_setup_intent")
@@ -277,16 +288,16 @@ class TestCheckout(CheckoutCase):
 	def test_a_saved_item_reaches_the_next_price(self):
 		from decimal import Decimal
 
-		self.assertEqual(pipeline.load_catalogue()["TVJEUNESSE"].price, Decimal("5.00"))
+		self.assertEqual(offer.load_catalogue()["TVJEUNESSE"].price, Decimal("5.00"))
 		item = frappe.get_doc("Item", "TVJEUNESSE")
 		try:
 			item.standard_rate = 6
 			item.save(ignore_permissions=True)
-			self.assertEqual(pipeline.load_catalogue()["TVJEUNESSE"].price, Decimal("6.00"))
+			self.assertEqual(offer.load_catalogue()["TVJEUNESSE"].price, Decimal("6.00"))
 		finally:
 			frappe.db.rollback()
-			pipeline.clear_catalogue_cache()
-		self.assertEqual(pipeline.load_catalogue()["TVJEUNESSE"].price, Decimal("5.00"))
+			offer.clear_catalogue_cache()
+		self.assertEqual(offer.load_catalogue()["TVJEUNESSE"].price, Decimal("5.00"))
 
 	def test_replay_returns_the_first_answer_and_creates_nothing(self):
 		body = self.body()
@@ -371,8 +382,37 @@ class TestNotifications(CheckoutCase):
 		self.assertEqual(message["To"][0]["Email"], "marie-eve.tremblay@example.com")
 		self.assertIn(answer["order_id"], message["Subject"])
 		self.assertIn("Aucun frais avant la complétion", message["TextPart"])
+		day = frappe.utils.getdate(answer["scheduled_date"])
+		self.assertIn(f"Installation prévue le {messages.long_date(day, 'fr')}.", sms[0]["body"]["Body"])
 		statuses = frappe.get_all("Order Notification", {"web_order": answer["order_id"]}, pluck="status")
 		self.assertEqual(statuses, ["Sent"] * 3)
+
+	def test_messages_in_the_customers_language(self):
+		"""French unless the customer chose English: the same messages, Babel's dates and money."""
+		answer = self.order(self.body(language="en", email="mary.tremblay@example.com"))
+		frappe.db.commit()  # nosemgrep
+		with patch("frappe.publish_realtime"):
+			self.run_jobs(answer["order_id"])
+		sms = self.world.twilio.sent()[0]["body"]["Body"]
+		day = frappe.utils.getdate(answer["scheduled_date"])
+		self.assertTrue(sms.startswith("Order confirmed! Gigafibre,"), sms)
+		self.assertIn(f"Installation planned on {day:%A}, {day:%B} {day.day}, {day.year}.", sms)
+		self.assertIn("No charge until the installation is completed to your satisfaction.", sms)
+		message = self.world.mailjet.sent()[0]["body"]["Messages"][0]
+		self.assertIn("Order confirmed", message["Subject"])
+		self.assertIn("Hello Marie-Ève,", message["TextPart"])
+		total = answer["quote"]["due_at_installation"]["total"]
+		self.assertIn(f"${total:,.2f}", message["TextPart"])
+		self.assertNotIn("Commande", sms + message["TextPart"])
+
+	def test_french_dates_and_money(self):
+		self.assertEqual(messages.long_date("2025-03-17", "fr"), "lundi 17 mars 2025")
+		self.assertEqual(messages.long_date("2025-03-17", "en"), "Monday, March 17, 2025")
+		self.assertEqual(messages.money(1234.5, "fr"), "1\xa0234,50\xa0$")
+		self.assertEqual(messages.money(-5, "en"), "-$5.00")
+		self.assertIn("appellerons", messages.when({"scheduled_date": None}, "fr"))
+		self.assertEqual(messages.language_of("EN-ca"), "en")
+		self.assertEqual(messages.language_of(None), "fr")
 
 	def test_the_commit_enqueues_the_jobs(self):
 		from frappe.utils.background_jobs import get_job

@@ -406,7 +406,7 @@ class TestCheckoutOverHTTP(CheckoutCase):
 
 	def test_the_payment_link_of_an_agent_order_saves_a_card(self):
 		from gigafibre_fsm.integrations import stripe_api
-		from gigafibre_fsm.orders import tasks
+		from gigafibre_fsm.orders import payment_link, tasks
 
 		agent = self.api_user("agente-lien@gigafibre.test", "Sales Agent")
 		body = order_body(self.address.name, send_payment_link=["email"])
@@ -416,7 +416,7 @@ class TestCheckoutOverHTTP(CheckoutCase):
 		frappe.db.rollback()
 		for name in frappe.get_all("Order Notification", {"web_order": order}, pluck="name"):
 			tasks.send_notification(name)
-		token = tasks.payment_token(order)
+		token = payment_link.payment_token(order)
 		texts = [r["body"]["Messages"][0]["TextPart"] for r in self.world.mailjet.sent()]
 		self.assertEqual(len([t for t in texts if token in t]), 1)
 

@@ -15,6 +15,7 @@ from gigafibre_fsm.tests.checks import Checks
 
 
 def run(checks: Checks) -> None:
+	from gigafibre_fsm.field_service import task_types
 	from gigafibre_fsm.network.fibre_port import drop_status
 	from gigafibre_fsm.roles import APP_DOCTYPES, RIGHTS, STANDARD_DOCTYPES
 	from gigafibre_fsm.rules.address import location_title, street_line
@@ -109,6 +110,23 @@ def run(checks: Checks) -> None:
 	checks.check(
 		all(line.active_did == line.did for line in lines),
 		"every active line holds its DID by the unique key",
+	)
+
+	# Installation tasks of older orders (tests/upgrade_seed.py) are found by their key now.
+	seeded = frappe.get_all(
+		"Task", filters={"project": "Installation - upgrade seed"}, fields=["subject", "type"]
+	)
+	checks.check(len(seeded) == 9, "the older orders' tasks are there", len(seeded))
+	wrong_keys = [
+		(t.subject, t.type) for t in seeded if (t.type or None) != task_types.key_of_subject(t.subject)
+	]
+	checks.check(not wrong_keys, "every installation task has its key, and no other task got one", wrong_keys)
+	checks.check(
+		frappe.db.get_value(
+			"Task", {"project": "Installation - upgrade seed", "type": "Verify ONT Signal"}, "subject"
+		)
+		== "Vérifier signal ONT",
+		"installation day finds « Vérifier signal ONT » by its key",
 	)
 
 	plain = frappe.db.sql(

@@ -227,7 +227,7 @@ def order_body(address_id: str, **kw) -> dict:
 			"last_name": kw.pop("last_name", "Tremblay"),
 			"email": kw.pop("email", "marie-eve.tremblay@example.com"),
 			"phone": "819-555-0123",
-			"language": "fr",
+			"language": kw.pop("language", "fr"),
 		},
 		"items": [
 			{"sku": "FTTH500I", "qty": 1},

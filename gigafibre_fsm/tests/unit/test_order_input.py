@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 
-from gigafibre_fsm.orders import messages
 from gigafibre_fsm.orders.order_input import (
 	OrderInputError,
 	fingerprint,
@@ -161,25 +160,3 @@ def test_generated_credentials():
 	assert wifi_ssid("Côté-Lévesque") == "Gigafibre-CoteLevesque"
 	assert wifi_ssid("'; DROP") == "Gigafibre-DROP"
 	assert len(wifi_ssid("a" * 60)) == 32
-
-
-def test_customer_messages_are_french():
-	answer = {
-		"order_id": "K-1",
-		"scheduled_date": "2025-03-17",
-		"quote": {
-			"lines": [{"description": "Internet 500/500", "qty": 1, "amount": 99.95, "recurring": True}],
-			"monthly": {"tps": 5.0, "tvq": 9.97, "total": 114.92},
-			"due_at_installation": {"tps": 5.0, "tvq": 9.97, "total": 114.92},
-			"first_month": 99.95,
-		},
-	}
-	sms = messages.confirmation_sms(answer, "125 Rue Principale, Saint-Adrien")
-	assert sms.startswith("Commande confirmée!")
-	assert "lundi 17 mars 2025" in sms
-	subject, text, html = messages.summary_email(answer, "Marie", "125 Rue Principale")
-	assert "K-1" in subject
-	assert "114,92 $" in text
-	assert "Aucun frais avant la complétion" in html
-	assert messages.french_date("2025-03-01") == "samedi 1er mars 2025"
-	assert "appellerons" in messages.when({"scheduled_date": None})

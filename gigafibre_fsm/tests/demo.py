@@ -2,7 +2,7 @@
 with their locations, services, equipment, a dispatch job, a payment arrangement and a
 phone line. Safe to run again: existing records are left as they are.
 
-	bench --site SITE execute gigafibre_fsm.demo.make_demo_data
+	bench --site SITE execute gigafibre_fsm.tests.demo.make_demo_data
 """
 
 import frappe
