@@ -206,7 +206,7 @@ def coordinates(notes: Notes, latitude, longitude) -> tuple[str | None, str | No
 		notes.warn(INVALID, f"coordinates {latitude!r}, {longitude!r}: {error}")
 		return None, None
 	if lat is None or lng is None:
-		if str(latitude or "").strip() or str(longitude or "").strip():
+		if any(value is not None and str(value).strip() for value in (latitude, longitude)):
 			# 0 (the legacy system's "unknown") or half a position: nowhere to put it.
 			notes.warn(INVALID, f"coordinates {latitude!r}, {longitude!r}: not a position")
 		return None, None
