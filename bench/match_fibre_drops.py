@@ -3,7 +3,7 @@
 Reads the RQA-format extract the site was loaded from (``bench/search_addresses.py`` makes
 and loads one of 5.2 million generated addresses), picks villages the way Gigafibre's drops
 are spread (25 villages by default, each of a few thousand addresses), makes drops from
-their addresses with the legacy system's variations (``drop_generator``: written
+their addresses with the legacy system's variations (``tests/generators/fibre_drops.py``: written
 differently, abbreviations, typos, missing parts, the civic number in the street, an
 apartment, no civic number, a house the reference lacks, ambiguous ones) — so every drop's
 true address is known — writes them as Fibre Drop records, runs the matching
@@ -195,7 +195,7 @@ def main() -> int:
 	import frappe
 
 	from gigafibre_fsm.network import drop_matching
-	from gigafibre_fsm.network.civic_address.drop_generator import make_drops
+	from gigafibre_fsm.tests.generators.fibre_drops import make_drops
 
 	frappe.init(site=args.site, sites_path=os.getcwd())
 	frappe.connect()

@@ -1,8 +1,8 @@
 """Benchmark of the civic-address search: load, index size, latency, accuracy.
 
-Generates an RQA-format extract (5.2 million rows by default, like the real one), loads it
-with the app's loader, then runs misspelled queries made by the generator through the
-search service and prints:
+Generates an RQA-format extract (5.2 million rows by default, like the real one) with
+``gigafibre_fsm/tests/generators/civic_addresses.py``, loads it with the app's loader, then
+runs misspelled queries made by the same generator through the search service and prints:
 
 - the generation and load times (per loader stage);
 - the database size of ``tabCivic Address`` and of the search index (its tables and the
@@ -147,8 +147,9 @@ def main() -> int:
 
 	import frappe
 
-	from gigafibre_fsm.network.civic_address import generator, search
+	from gigafibre_fsm.network.civic_address import search
 	from gigafibre_fsm.network.civic_address.loader import load_csv
+	from gigafibre_fsm.tests.generators import civic_addresses
 
 	frappe.init(site=args.site, sites_path=os.getcwd())
 	frappe.connect()
@@ -160,7 +161,7 @@ def main() -> int:
 	if not os.path.exists(csv_path):
 		t = time.monotonic()
 		with open(csv_path, "w", encoding="utf-8", newline="", buffering=1 << 20) as f:
-			generator.generate_addresses(f, args.rows, args.seed)
+			civic_addresses.generate_addresses(f, args.rows, args.seed)
 		print(f"generate: {time.monotonic() - t:.1f} s ({_human(os.path.getsize(csv_path))})")
 
 	if args.fresh and not args.skip_load:
@@ -191,7 +192,7 @@ def main() -> int:
 
 	t = time.monotonic()
 	query_seed = args.seed if args.query_seed is None else args.query_seed
-	queries = generator.generate_queries(csv_path, args.queries, seed=query_seed)
+	queries = civic_addresses.generate_queries(csv_path, args.queries, seed=query_seed)
 	print(f"queries: {len(queries):,} sampled and misspelled in {time.monotonic() - t:.1f} s")
 
 	# Warm up the connection and the caches the way a running site has them.

@@ -16,7 +16,6 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from gigafibre_fsm.network import drop_matching
-from gigafibre_fsm.network.civic_address import generator
 from gigafibre_fsm.network.civic_address.loader import delete_addresses, load_csv
 from gigafibre_fsm.network.civic_address.matching_rules import (
 	CONFIRMED,
@@ -28,6 +27,7 @@ from gigafibre_fsm.network.civic_address.matching_rules import (
 from gigafibre_fsm.network.civic_address.records import COLUMNS
 from gigafibre_fsm.network.civic_address.search import search
 from gigafibre_fsm.roles import SALES, SUPPORT
+from gigafibre_fsm.tests.generators import civic_addresses
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES, make_fibre_drop, make_olt, make_user
 
 test_ignore = ERPNEXT_DOCTYPES
@@ -75,7 +75,7 @@ def _write(text: str) -> str:
 def _with_noise(text: str, count: int) -> str:
 	"""The reference plus generated addresses (the same street names elsewhere…), test ids."""
 	out = io.StringIO()
-	generator.generate_addresses(out, count, seed=17)
+	civic_addresses.generate_addresses(out, count, seed=17)
 	rows = list(csv.DictReader(io.StringIO(out.getvalue())))
 	for i, row in enumerate(rows, 1):
 		row["rqa_id"] = f"{PREFIX}-N{i:05d}"

@@ -4,8 +4,8 @@ import json
 import re
 from collections import Counter
 
-from gigafibre_fsm.network.civic_address import generator
 from gigafibre_fsm.network.civic_address.records import COLUMNS, RowCleaner, label, street_display
+from gigafibre_fsm.tests.generators import civic_addresses as generator
 
 _POSTAL = re.compile(r"[GHJ]\d[ABCEGHJ-NPRSTVXYZ] \d[ABCEGHJ-NPRSTV-Z]\d")
 

@@ -13,10 +13,10 @@ import tempfile
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from gigafibre_fsm.network.civic_address import generator
 from gigafibre_fsm.network.civic_address.loader import AddressFileError, delete_addresses, load_csv
 from gigafibre_fsm.network.civic_address.records import COLUMNS
 from gigafibre_fsm.network.civic_address.search import address_payload, link_query, search
+from gigafibre_fsm.tests.generators import civic_addresses
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES
 
 test_ignore = ERPNEXT_DOCTYPES
@@ -108,7 +108,7 @@ def _noise(count: int) -> list[dict]:
 
 def _generate(count: int) -> str:
 	out = io.StringIO()
-	generator.generate_addresses(out, count, seed=6)
+	civic_addresses.generate_addresses(out, count, seed=6)
 	return out.getvalue()
 
 
@@ -150,8 +150,8 @@ class TestCivicAddress(FrappeTestCase):
 	def test_generated_misspellings_of_generated_addresses(self):
 		rng = random.Random(11)
 		for i, row in enumerate(self.noise[::97]):
-			family = generator.FAMILIES[i % len(generator.FAMILIES)]
-			query = generator.make_query(row, family, rng)
+			family = civic_addresses.FAMILIES[i % len(civic_addresses.FAMILIES)]
+			query = civic_addresses.make_query(row, family, rng)
 			with self.subTest(family=family, query=query):
 				ids = [r["address_id"] for r in search(query, 8)]
 				self.assertEqual(ids[:1], [row["rqa_id"]])

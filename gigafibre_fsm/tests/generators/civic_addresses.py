@@ -13,8 +13,8 @@ JSON object a line with the ground-truth ``rqa_id`` and the variant ``family``: 
 missing accents, abbreviations, apartment forms, postal code forms, a misspelled
 municipality.
 
-    python -m gigafibre_fsm.network.civic_address.generator addresses OUT.csv --rows N --seed S
-    python -m gigafibre_fsm.network.civic_address.generator queries ADDR.csv OUT.jsonl --count N
+    python -m gigafibre_fsm.tests.generators.civic_addresses addresses OUT.csv --rows N --seed S
+    python -m gigafibre_fsm.tests.generators.civic_addresses queries ADDR.csv OUT.jsonl --count N
 """
 
 import argparse
@@ -731,7 +731,7 @@ def _progress_printer(label: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-	parser = argparse.ArgumentParser(prog="python -m gigafibre_fsm.network.civic_address.generator")
+	parser = argparse.ArgumentParser(prog="python -m gigafibre_fsm.tests.generators.civic_addresses")
 	sub = parser.add_subparsers(dest="what", required=True)
 	a = sub.add_parser("addresses", help="write an RQA-format CSV of generated addresses")
 	a.add_argument("out")

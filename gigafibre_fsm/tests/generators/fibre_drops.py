@@ -25,8 +25,8 @@ road, the address point at the house).
 import math
 import random
 
-from gigafibre_fsm.network.civic_address.generator import strip_accents, typo
 from gigafibre_fsm.network.civic_address.records import street_display
+from gigafibre_fsm.tests.generators.civic_addresses import strip_accents, typo
 
 KINDS = (
 	"exact",
