@@ -183,7 +183,7 @@ def main() -> int:
 		stages = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
 		print(
 			f"load: {result.seconds:.1f} s for {result.rows:,} rows "
-			f"({result.inserted:,} new, {result.updated:,} updated, {result.unchanged:,} unchanged, "
+			f"({result.created:,} new, {result.updated:,} updated, {result.unchanged:,} unchanged, "
 			f"{result.new_streets:,} new streets) [{stages}]"
 		)
 

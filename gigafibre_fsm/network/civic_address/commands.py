@@ -6,20 +6,23 @@
 - ``bench --site SITE rebuild-address-index`` rebuilds the search index from the records
   (after a change in how addresses are normalised).
 - ``bench --site SITE match-fibre-drops`` links the fibre drops to their addresses (every
-  drop but the confirmed ones; ``--unmatched-only`` for those without an address); the RQ
-  job of the desk's "Match addresses" button runs the same batch.
+  drop but the confirmed ones; ``--unmatched-only`` for those without an address): the batch
+  of network/drop_matching.py, which the Fibre Drop list's menu also queues
+  (network/tasks.py).
 
 ``gigafibre_fsm/commands.py`` adds :data:`commands` to the app's command list.
 """
 
 import sys
 import time
+from contextlib import contextmanager
 
 import click
 from frappe.commands import get_site, pass_context
 
 
 def _progress_printer():
+	"""``progress(stage, done, total)``: one line a stage, rewritten as it goes (stderr)."""
 	from frappe import _
 
 	started = time.monotonic()
@@ -30,6 +33,7 @@ def _progress_printer():
 		"stage": _("Staging rows"),
 		"index": _("Indexing streets"),
 		"merge": _("Saving addresses"),
+		"match": _("Matching fibre drops"),
 	}
 
 	def progress(stage: str, done: int, total: int | None) -> None:
@@ -43,6 +47,29 @@ def _progress_printer():
 	return progress
 
 
+@contextmanager
+def _connected(context):
+	"""The command's site, connected for the block and closed after it, whatever happens."""
+	import frappe
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		yield
+	finally:
+		frappe.destroy()
+
+
+def _fail(message: str) -> None:
+	click.secho(message, fg="red", err=True)
+	sys.exit(1)
+
+
+def _done(message: str) -> None:
+	click.echo("", err=True)  # the progress line stays
+	click.secho(message, fg="green")
+
+
 def _run(context, load) -> None:
 	"""Connect to the site, run ``load(progress)``, print its result or why nothing was loaded."""
 	import frappe
@@ -50,19 +77,20 @@ def _run(context, load) -> None:
 
 	from gigafibre_fsm.network.civic_address.loader import AddressFileError, LoadInProgressError
 
-	frappe.init(site=get_site(context))
-	frappe.connect()
 	try:
-		result = load(_progress_printer())
-		frappe.db.commit()  # nosemgrep: a bench command; the load itself commits on its own connection
-		summary = _("{0} addresses in {1} s: {2} new, {3} updated, {4} unchanged ({5} new streets)").format(
-			f"{result.rows:,}",
-			f"{result.seconds:.0f}",
-			f"{result.inserted:,}",
-			f"{result.updated:,}",
-			f"{result.unchanged:,}",
-			f"{result.new_streets:,}",
-		)
+		with _connected(context):
+			result = load(_progress_printer())
+			frappe.db.commit()  # nosemgrep: a bench command; the load itself commits on its own connection
+			summary = _(
+				"{0} addresses in {1} s: {2} new, {3} updated, {4} unchanged ({5} new streets)"
+			).format(
+				f"{result.rows:,}",
+				f"{result.seconds:.0f}",
+				f"{result.created:,}",
+				f"{result.updated:,}",
+				f"{result.unchanged:,}",
+				f"{result.new_streets:,}",
+			)
 	except AddressFileError as e:
 		click.echo("", err=True)
 		click.secho(str(e), fg="red", err=True)
@@ -73,12 +101,8 @@ def _run(context, load) -> None:
 			click.echo(f"  … {_('{0} more').format(e.total - len(e.errors))}", err=True)
 		sys.exit(1)
 	except LoadInProgressError as e:
-		click.secho(str(e), fg="red", err=True)
-		sys.exit(1)
-	finally:
-		frappe.destroy()
-	click.echo("", err=True)
-	click.secho(summary, fg="green")
+		_fail(str(e))
+	_done(summary)
 
 
 @click.command("load-addresses")
@@ -106,32 +130,27 @@ def rebuild_address_index(context):
 @pass_context
 def match_fibre_drops(context, unmatched_only: bool = False, drops: tuple[str, ...] = ()):
 	"""Link the fibre drops to their civic addresses; confirmed links are left as they are."""
-	import frappe
 	from frappe import _
 
 	from gigafibre_fsm.network.drop_matching import MatchingInProgressError, match_drops
 
-	frappe.init(site=get_site(context))
-	frappe.connect()
-	started = time.monotonic()
-
-	def progress(done: int, total: int) -> None:
-		elapsed = time.monotonic() - started
-		click.echo(f"\r{_('Matching fibre drops')}: {done:,}/{total:,} ({elapsed:.0f} s)", nl=False, err=True)
-
 	try:
-		summary = match_drops(names=list(drops) or None, unmatched_only=unmatched_only, progress=progress)
-		statuses = ", ".join(f"{_(status)} {count:,}" for status, count in sorted(summary.statuses.items()))
-		message = _("{0} fibre drops in {1} s, {2} changed: {3}").format(
-			f"{summary.drops:,}", f"{summary.seconds:.1f}", f"{summary.changed:,}", statuses or "-"
-		)
+		with _connected(context):
+			printer = _progress_printer()
+			summary = match_drops(
+				names=list(drops) or None,
+				unmatched_only=unmatched_only,
+				progress=lambda done, total: printer("match", done, total),
+			)
+			statuses = ", ".join(
+				f"{_(status)} {count:,}" for status, count in sorted(summary.statuses.items())
+			)
+			message = _("{0} fibre drops in {1} s, {2} changed: {3}").format(
+				f"{summary.drops:,}", f"{summary.seconds:.1f}", f"{summary.changed:,}", statuses or "-"
+			)
 	except MatchingInProgressError as e:
-		click.secho(str(e), fg="red", err=True)
-		sys.exit(1)
-	finally:
-		frappe.destroy()
-	click.echo("", err=True)
-	click.secho(message, fg="green")
+		_fail(str(e))
+	_done(message)
 
 
 commands = [load_addresses, rebuild_address_index, match_fibre_drops]

@@ -37,6 +37,7 @@ import frappe
 import pymysql
 from frappe import _
 
+from gigafibre_fsm.network.chunks import chunks
 from gigafibre_fsm.network.civic_address import records
 from gigafibre_fsm.network.civic_address.normalize import (
 	PAIR_MARKS,
@@ -47,6 +48,7 @@ from gigafibre_fsm.network.civic_address.normalize import (
 )
 from gigafibre_fsm.network.civic_address.schema import ensure_search_tables, search_tables_exist
 from gigafibre_fsm.rules.address import compact_postal_code
+from gigafibre_fsm.rules.outcomes import Outcomes
 
 LOCK_NAME = "gf_civic_address_load"
 
@@ -69,40 +71,13 @@ LABEL_LENGTH = 255
 
 Progress = Callable[[str, int, int | None], None]
 
-_STAGING_COLUMNS = (
-	"rqa_id",
-	"label",
-	"civic_number",
-	"civic_suffix",
-	"postal_code",
-	"latitude",
-	"longitude",
-	"street_ref",
-	"line_no",
-	"street",
-	"street_generic",
-	"street_link",
-	"street_specific",
-	"street_direction",
-	"municipality",
-	"municipality_code",
-)
-# The address values a load writes; everything else on the record is left alone.
-_DATA_COLUMNS = (
-	"label",
-	"civic_number",
-	"civic_suffix",
-	"street",
-	"street_generic",
-	"street_link",
-	"street_specific",
-	"street_direction",
-	"municipality",
-	"municipality_code",
-	"postal_code",
-	"latitude",
-	"longitude",
-)
+# The address values a load writes (everything else on the record is left alone): the row's
+# own, and what the rows of one street share (its display form and the RQA parts).
+_OWN_COLUMNS = ("label", "civic_number", "civic_suffix", "postal_code", "latitude", "longitude")
+_PLACE_COLUMNS = ("street", *records.PLACE_COLUMNS)
+_DATA_COLUMNS = (*_OWN_COLUMNS, *_PLACE_COLUMNS)
+# The staging file's columns, in this order.
+_STAGING_COLUMNS = ("rqa_id", *_OWN_COLUMNS, "street_ref", "line_no", *_PLACE_COLUMNS)
 
 _TSV_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"})
 
@@ -121,14 +96,17 @@ class LoadInProgressError(frappe.ValidationError):
 
 
 @dataclass
-class LoadResult:
-	rows: int = 0
-	inserted: int = 0
-	updated: int = 0
-	unchanged: int = 0
+class LoadResult(Outcomes):
+	"""What a load did: each row of the file ``created`` an address, ``updated`` one or left it
+	``unchanged``; the streets it added, and the time of each stage."""
+
 	new_streets: int = 0
 	seconds: float = 0.0
 	timings: dict = field(default_factory=dict)
+
+	@property
+	def rows(self) -> int:
+		return self.accounted
 
 
 def _tsv(value: str | None) -> str:
@@ -277,14 +255,7 @@ def _prepare(path: str, connection, progress: Progress, rebuild: bool = False) -
 					continue
 				if bad[0]:
 					continue  # keep checking, stop writing
-				place_key = (
-					clean["street_generic"],
-					clean["street_link"],
-					clean["street_specific"],
-					clean["street_direction"],
-					clean["municipality_code"],
-					clean["municipality"],
-				)
+				place_key = tuple(map(clean.get, records.PLACE_COLUMNS))
 				place = places.get(place_key)
 				if place is None:
 					street = records.street_display(
@@ -293,18 +264,7 @@ def _prepare(path: str, connection, progress: Progress, rebuild: bool = False) -
 						clean["street_specific"],
 						clean["street_direction"],
 					)
-					tail = "\t".join(
-						_tsv(v)
-						for v in (
-							street,
-							clean["street_generic"],
-							clean["street_link"],
-							clean["street_specific"],
-							clean["street_direction"],
-							clean["municipality"],
-							clean["municipality_code"],
-						)
-					)
+					tail = "\t".join(_tsv(v) for v in (street, *place_key))  # _PLACE_COLUMNS
 					place = places[place_key] = (
 						streets.street_ref(clean),
 						_tsv(street),
@@ -522,9 +482,9 @@ def _apply(
 			raise
 		finally:
 			cur.execute("DROP TEMPORARY TABLE IF EXISTS gf_civic_staging")
-	result.inserted = inserted
-	result.updated = touched - inserted
-	result.unchanged = prepared.rows - touched
+	result.count("created", inserted)
+	result.count("updated", touched - inserted)
+	result.count("unchanged", prepared.rows - touched)
 
 
 def load_csv(path: str, progress: Progress | None = None, rebuild: bool = False) -> LoadResult:
@@ -550,7 +510,7 @@ def load_csv(path: str, progress: Progress | None = None, rebuild: bool = False)
 		result = LoadResult()
 		prepared = _prepare(path, connection, progress, rebuild)
 		try:
-			result.rows, result.new_streets = prepared.rows, prepared.new_streets
+			result.new_streets = prepared.new_streets
 			result.timings["check"] = prepared.check_seconds
 			_apply(connection, prepared, progress, result, rebuild)
 		finally:
@@ -671,11 +631,9 @@ def delete_addresses(rqa_ids: list[str]) -> int:
 
 	Runs in the caller's transaction; returns the number of addresses deleted.
 	"""
-	ids = list(dict.fromkeys(rqa_ids))
 	streets: set[int] = set()
 	deleted = 0
-	for start in range(0, len(ids), 5000):
-		chunk = tuple(ids[start : start + 5000])
+	for chunk in chunks(rqa_ids, 5000):
 		streets.update(
 			frappe.db.sql(
 				"SELECT DISTINCT street_ref FROM `tabCivic Address` WHERE name IN %s", (chunk,), pluck=True

@@ -14,20 +14,16 @@ from gigafibre_fsm.rules.address import (
 	parse_coordinate,
 )
 
-COLUMNS = (
-	"rqa_id",
-	"civic_number",
-	"civic_suffix",
+# The columns every address of one street shares (checked once per street: RowCleaner).
+PLACE_COLUMNS = (
 	"street_generic",
 	"street_link",
 	"street_specific",
 	"street_direction",
 	"municipality_code",
 	"municipality",
-	"postal_code",
-	"latitude",
-	"longitude",
 )
+COLUMNS = ("rqa_id", "civic_number", "civic_suffix", *PLACE_COLUMNS, "postal_code", "latitude", "longitude")
 REQUIRED = ("rqa_id", "civic_number", "street_specific", "municipality_code", "municipality")
 
 # The database column width of a Data field (varchar(140)).
@@ -93,14 +89,7 @@ class RowCleaner:
 		``values`` maps every column of :data:`COLUMNS` to its text (stripped or not).
 		"""
 		get = values.get
-		place_key = (
-			get("street_generic"),
-			get("street_link"),
-			get("street_specific"),
-			get("street_direction"),
-			get("municipality_code"),
-			get("municipality"),
-		)
+		place_key = tuple(map(get, PLACE_COLUMNS))
 		place = self._places.get(place_key)
 		if place is None:
 			place = self._clean_place(values)
@@ -143,17 +132,7 @@ class RowCleaner:
 
 	@staticmethod
 	def _clean_place(values: dict) -> dict:
-		place = {
-			column: (values.get(column) or "").strip()
-			for column in (
-				"street_generic",
-				"street_link",
-				"street_specific",
-				"street_direction",
-				"municipality_code",
-				"municipality",
-			)
-		}
+		place = {column: (values.get(column) or "").strip() for column in PLACE_COLUMNS}
 		for column in ("street_specific", "municipality_code", "municipality"):
 			if not place[column]:
 				raise RowError(column, MSG_MISSING)

@@ -221,7 +221,7 @@ class TestCivicAddress(FrappeTestCase):
 		rows = _rows(SAMPLE)
 		rows[3]["postal_code"] = "J0S 1M9"  # 0004 moves to another postal code
 		result = self.load(_csv(rows))
-		self.assertEqual((result.rows, result.inserted, result.updated, result.unchanged), (12, 0, 1, 11))
+		self.assertEqual((result.rows, result.created, result.updated, result.unchanged), (12, 0, 1, 11))
 		after = dict(
 			frappe.db.sql("SELECT name, modified FROM `tabCivic Address` WHERE name LIKE %s", f"{PREFIX}-%")
 		)
