@@ -1,11 +1,10 @@
-"""Fibre drops linked to their civic address (RQA), and the reviewers' actions on a link.
-Which drop serves an address, once linked, is network/coverage.py.
+"""Fibre drops linked to their civic address (RQA): the matching batch.
 
 The match belongs to the drop: a drop has one civic address (``Fibre Drop.civic_address``),
 an address may have several drops. :func:`match_drops` is the batch
-(``bench --site SITE match-fibre-drops`` and the RQ job of :func:`enqueue_matching`, the one
-place that enqueues it): drops are read in pages of :data:`BATCH`, and each page costs a
-handful of indexed reads of the search index, whatever the number of addresses:
+(``bench --site SITE match-fibre-drops``, the RQ job of network/tasks.py, and one drop at a
+time from the Fibre Drop form): drops are read in pages of :data:`BATCH`, and each page costs
+a handful of indexed reads of the search index, whatever the number of addresses:
 
 1. **Spelling** — every word of the page's drops and its one-letter deletions in
    ``gf_civic_spelling``: the known words each may be (a typo is found by exact lookups).
@@ -27,25 +26,28 @@ committed as it is done, so a long run shows its progress and a failure keeps wh
 A ``Confirmed`` link (a person chose it) is never changed by a run — the write is
 conditional on the status read, so not even by a run that read the drop just before a person
 confirmed it. An address a person rejected for a drop is remembered
-(``rejected_addresses``) and never proposed again for it.
+(``rejected_addresses``) and never proposed again for it. The reviewers' actions are the
+drop's (network/doctype/fibre_drop/fibre_drop.py), behind api/fibre_drops.py; which drop
+serves an address, once linked, is network/coverage.py.
 """
 
 import json
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, now_datetime
+from frappe.utils import now_datetime
 
+from gigafibre_fsm.network.chunks import CHUNK, chunks, rows_in
 from gigafibre_fsm.network.civic_address import matching_rules as rules
 from gigafibre_fsm.network.civic_address.normalize import PAIR_MARKS, cross_key, delete_keys, pair_key
 from gigafibre_fsm.network.civic_address.ranking import idf
-from gigafibre_fsm.network.fibre_port import drop_status
-from gigafibre_fsm.roles import SUPPORT, SYSTEM_MANAGER
+from gigafibre_fsm.network.civic_address.records import civic_display
 from gigafibre_fsm.rules.address import read_coordinate
+from gigafibre_fsm.rules.outcomes import Outcomes
 
 # Drops per page (read, matched and committed together).
 BATCH = 1000
@@ -68,12 +70,9 @@ MAX_WORD_STREETS_UNPLACED = 3000
 POSTAL_WEIGHT = 12.0
 # Addresses of the best streets read for a drop without a civic number, nearest kept.
 NEAREST = 3
-# Rows per IN (…) list: the range optimiser keeps its plan well below its memory limit.
-CHUNK = 2000
 
 LOCK_NAME = "gf_match_fibre_drops"
-JOB_ID = "gigafibre_fsm:match_fibre_drops"
-REVIEWERS = (SUPPORT, SYSTEM_MANAGER)
+# What a run writes on a drop.
 MATCH_FIELDS = (
 	"civic_address",
 	"match_status",
@@ -105,30 +104,28 @@ class MatchingInProgressError(frappe.ValidationError):
 	pass
 
 
-class NotLinkedError(frappe.ValidationError):
-	pass
-
-
 @dataclass
-class MatchSummary:
-	"""What a run did: drops read, and how many ended in each status (and were changed)."""
+class MatchSummary(Outcomes):
+	"""What a run did: each drop read is ``updated`` (its new match written), ``unchanged``
+	(the same match again) or ``skipped`` (a person decided it after it was read: theirs
+	stays); and how many drops ended in each status."""
 
-	drops: int = 0
-	changed: int = 0
 	statuses: dict = field(default_factory=lambda: defaultdict(int))
 	seconds: float = 0.0
+
+	@property
+	def drops(self) -> int:
+		return self.accounted
 
 	def as_dict(self) -> dict:
 		return {
 			"drops": self.drops,
 			"changed": self.changed,
+			"unchanged": self.unchanged,
+			"skipped": self.skipped,
 			"statuses": dict(self.statuses),
 			"seconds": round(self.seconds, 1),
 		}
-
-
-# ---------------------------------------------------------------------------------------
-# The batch
 
 
 def _lock_name() -> str:
@@ -149,14 +146,10 @@ def render_reason(reasons: list[rules.Reason], lang: str | None = None) -> str:
 
 
 def _word_weights(words: set[str], streets: int) -> dict[str, float]:
-	weights: dict[str, float] = {}
-	ordered = sorted(words)
-	for start in range(0, len(ordered), CHUNK):
-		for tok, df in frappe.db.sql(
-			"SELECT tok, df FROM gf_civic_vocab WHERE tok IN %s", (tuple(ordered[start : start + CHUNK]),)
-		):
-			weights[tok] = idf(int(df), streets)
-	return weights
+	return {
+		tok: idf(int(df), streets)
+		for tok, df in rows_in("SELECT tok, df FROM gf_civic_vocab WHERE tok IN %s", words)
+	}
 
 
 class _Page:
@@ -181,17 +174,15 @@ class _Page:
 			for key in delete_keys(token):
 				keys[key].add(token)
 		found: dict[str, dict[str, tuple[float, int]]] = defaultdict(dict)
-		ordered = sorted(keys)
-		for start in range(0, len(ordered), CHUNK):
-			for key, word, df in frappe.db.sql(
-				"""SELECT s.del_key, v.tok, v.df FROM gf_civic_spelling s
-				JOIN gf_civic_vocab v ON v.tok = s.tok WHERE s.del_key IN %s""",
-				(tuple(ordered[start : start + CHUNK]),),
-			):
-				for token in keys[key]:
-					sim = rules.similarity(token, word)
-					if sim and sim > found[token].get(word, (0.0, 0))[0]:
-						found[token][word] = (sim, int(df))
+		for key, word, df in rows_in(
+			"""SELECT s.del_key, v.tok, v.df FROM gf_civic_spelling s
+			JOIN gf_civic_vocab v ON v.tok = s.tok WHERE s.del_key IN %s""",
+			keys,
+		):
+			for token in keys[key]:
+				sim = rules.similarity(token, word)
+				if sim and sim > found[token].get(word, (0.0, 0))[0]:
+					found[token][word] = (sim, int(df))
 		for token in typed:
 			options = sorted(
 				((w, s, df) for w, (s, df) in found[token].items()), key=lambda r: (-r[1], -r[2])
@@ -233,14 +224,13 @@ class _Page:
 		return bool(drop.municipality_tokens or drop.postal_code)
 
 	def _postings(self, keys: set[str], max_streets: int) -> None:
-		ordered = sorted(keys)
-		for start in range(0, len(ordered), CHUNK):
-			for tok, street_id in frappe.db.sql(
-				"""SELECT t.tok, t.street_id FROM gf_civic_vocab v STRAIGHT_JOIN gf_civic_token t
-				ON t.tok = v.tok WHERE v.tok IN %s AND v.df <= %s""",
-				(tuple(ordered[start : start + CHUNK]), max_streets),
-			):
-				self.key_streets[tok].append(int(street_id))
+		for tok, street_id in rows_in(
+			"""SELECT t.tok, t.street_id FROM gf_civic_vocab v STRAIGHT_JOIN gf_civic_token t
+			ON t.tok = v.tok WHERE v.tok IN %s AND v.df <= %s""",
+			keys,
+			max_streets,
+		):
+			self.key_streets[tok].append(int(street_id))
 
 	# 2. streets
 	def read_streets(self) -> None:
@@ -257,13 +247,11 @@ class _Page:
 		self._postings(marked, MAX_PAIR_STREETS)
 		self._postings(words - wide, MAX_WORD_STREETS)
 		self._postings(wide, MAX_WORD_STREETS_UNPLACED)
-		postals = sorted({d.postal_code for d in self.drops.values() if d.postal_code})
-		for start in range(0, len(postals), CHUNK):
-			for postal, street_id in frappe.db.sql(
-				"SELECT postal, street_id FROM gf_civic_postal_street WHERE postal IN %s",
-				(tuple(postals[start : start + CHUNK]),),
-			):
-				self.postal_streets[postal].append(int(street_id))
+		for postal, street_id in rows_in(
+			"SELECT postal, street_id FROM gf_civic_postal_street WHERE postal IN %s",
+			{d.postal_code for d in self.drops.values() if d.postal_code},
+		):
+			self.postal_streets[postal].append(int(street_id))
 		# Per drop, the streets sharing the most (and rarest) words with it, and its postal
 		# code's: only these are read and compared.
 		for name, keys in keys_of.items():
@@ -275,27 +263,15 @@ class _Page:
 				score[street_id] += POSTAL_WEIGHT
 			ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))
 			self.preselected[name] = [street_id for street_id, _score in ranked[:PRESELECT]]
-		wanted = sorted({s for ids in self.preselected.values() for s in ids})
 		words_seen: set[str] = set()
-		for start in range(0, len(wanted), CHUNK):
-			for street_id, generic, direction, street_tokens, municipality_tokens in frappe.db.sql(
-				"""SELECT street_id, generic, direction, street_tokens, municipality_tokens
-				FROM gf_civic_street WHERE street_id IN %s""",
-				(tuple(wanted[start : start + CHUNK]),),
-			):
-				street = rules.AddressCandidate(
-					address_id="",
-					street_id=int(street_id),
-					civic="",
-					suffix=None,
-					postal_code=None,
-					generic=generic or None,
-					direction=direction or None,
-					street_tokens=tuple(street_tokens.split()),
-					municipality_tokens=tuple(municipality_tokens.split()),
-				)
-				self.streets[street.street_id] = street
-				words_seen.update(street.street_tokens, street.municipality_tokens)
+		for row in rows_in(
+			"""SELECT street_id, generic, direction, street_tokens, municipality_tokens
+			FROM gf_civic_street WHERE street_id IN %s""",
+			{s for ids in self.preselected.values() for s in ids},
+		):
+			street = rules.AddressCandidate.of_street(*row)
+			self.streets[street.street_id] = street
+			words_seen.update(street.street_tokens, street.municipality_tokens)
 		# The rarity of the streets' own words: a word the drop left out counts by it too.
 		self.weights.update(_word_weights(words_seen - set(self.weights), self.streets_total))
 
@@ -328,17 +304,14 @@ _ADDRESS_COLUMNS = "name, street_ref, civic_number, civic_suffix, postal_code, l
 
 
 def _address_candidate(row, street: rules.AddressCandidate) -> rules.AddressCandidate:
-	name, street_id, civic, suffix, postal, lat, lng, label, street_text, municipality = row
-	return rules.AddressCandidate(
+	"""An address of ``street``, from a row of :data:`_ADDRESS_COLUMNS`."""
+	name, _street_id, civic, suffix, postal, lat, lng, label, street_text, municipality = row
+	return replace(
+		street,
 		address_id=name,
-		street_id=int(street_id),
 		civic=civic,
 		suffix=suffix or None,
 		postal_code=postal,
-		generic=street.generic,
-		direction=street.direction,
-		street_tokens=street.street_tokens,
-		municipality_tokens=street.municipality_tokens,
 		latitude=read_coordinate(lat, 90),
 		longitude=read_coordinate(lng, 180),
 		label=label,
@@ -350,10 +323,7 @@ def _address_candidate(row, street: rules.AddressCandidate) -> rules.AddressCand
 def _addresses_with_civic(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], list[tuple]]:
 	"""Addresses on (street, civic number) pairs, through the street_civic index."""
 	out: dict[tuple[int, str], list[tuple]] = defaultdict(list)
-	ordered = sorted(pairs)
-	step = CHUNK // 2
-	for start in range(0, len(ordered), step):
-		chunk = ordered[start : start + step]
+	for chunk in chunks(pairs, CHUNK // 2):
 		placeholders = ", ".join(["(%s, %s)"] * len(chunk))
 		for row in frappe.db.sql(
 			f"""SELECT {_ADDRESS_COLUMNS} FROM `tabCivic Address` FORCE INDEX (street_civic)
@@ -366,21 +336,13 @@ def _addresses_with_civic(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], 
 
 def _addresses_on(streets: set[int]) -> dict[int, list[tuple]]:
 	out: dict[int, list[tuple]] = defaultdict(list)
-	ordered = sorted(streets)
-	for start in range(0, len(ordered), CHUNK):
-		for row in frappe.db.sql(
-			f"""SELECT {_ADDRESS_COLUMNS} FROM `tabCivic Address` FORCE INDEX (street_civic)
-			WHERE street_ref IN %s""",
-			(tuple(ordered[start : start + CHUNK]),),
-		):
-			out[int(row[1])].append(row)
+	for row in rows_in(
+		f"""SELECT {_ADDRESS_COLUMNS} FROM `tabCivic Address` FORCE INDEX (street_civic)
+		WHERE street_ref IN %s""",
+		streets,
+	):
+		out[int(row[1])].append(row)
 	return out
-
-
-def _rejected(row: dict) -> frozenset[str]:
-	return frozenset(
-		line.strip() for line in (row.get("rejected_addresses") or "").splitlines() if line.strip()
-	)
 
 
 def match_page(rows: list[dict]) -> dict[str, rules.Decision]:
@@ -447,8 +409,10 @@ def match_page(rows: list[dict]) -> dict[str, rules.Decision]:
 			elif not drop.civic and not drop.has_coordinates:
 				reason = (rules.R_NO_CIVIC_NO_COORDINATES, ())
 			elif drop.civic and best[name]:
-				reason = (rules.R_CIVIC_NOT_FOUND, (rules._civic_text(drop.civic, drop.suffix),))
-		decisions[name] = rules.decide(drop, evidences, _rejected(row), reason)
+				reason = (rules.R_CIVIC_NOT_FOUND, (civic_display(drop.civic, drop.suffix),))
+		decisions[name] = rules.decide(
+			drop, evidences, frozenset(rules.read_rejected(row.get("rejected_addresses"))), reason
+		)
 	return decisions
 
 
@@ -577,9 +541,12 @@ def match_drops(
 			for row in rows:
 				values = _values(row, decisions[row["name"]], lang)
 				summary.statuses[values["match_status"]] += 1
-				if _changed(row, values) and _write(row, values, now):
-					summary.changed += 1
-			summary.drops += len(rows)
+				if not _changed(row, values):
+					summary.count("unchanged")
+				elif _write(row, values, now):
+					summary.count("updated")
+				else:
+					summary.count("skipped")  # a person decided it since it was read
 			if commit:
 				frappe.db.commit()  # nosemgrep: a page is done; a long run keeps what it did
 			if progress:
@@ -591,174 +558,3 @@ def match_drops(
 		frappe.db.sql("SELECT RELEASE_LOCK(%s)", _lock_name())
 	summary.seconds = time.monotonic() - started
 	return summary
-
-
-def run_matching_job(unmatched_only: bool = False) -> dict:
-	"""The RQ job: the whole batch, logged when it ends."""
-	summary = match_drops(unmatched_only=unmatched_only)
-	frappe.logger("gigafibre_fsm").info(f"match-fibre-drops: {summary.as_dict()}")
-	return summary.as_dict()
-
-
-def enqueue_matching(unmatched_only: bool = False) -> bool:
-	"""Queue the batch on the long queue, once (a second request while it is queued or
-	running is the same job). The one place that enqueues matching."""
-	from frappe.utils.background_jobs import is_job_enqueued
-
-	if is_job_enqueued(JOB_ID):
-		return False
-	frappe.enqueue(
-		"gigafibre_fsm.network.drop_matching.run_matching_job",
-		queue="long",
-		timeout=3600,
-		job_id=JOB_ID,
-		deduplicate=True,
-		enqueue_after_commit=True,
-		unmatched_only=unmatched_only,
-	)
-	return True
-
-
-# ---------------------------------------------------------------------------------------
-# Reviewers (Gigafibre Support, System Manager), from the Fibre Drop form and list
-
-
-def _only_reviewers() -> None:
-	# Not frappe.only_for: it lets everyone through while tests run, and this is tested.
-	if set(REVIEWERS).isdisjoint(frappe.get_roles()):
-		frappe.throw(
-			_("Only {0} review the addresses of fibre drops").format(
-				" / ".join(_(role) for role in REVIEWERS)
-			),
-			frappe.PermissionError,
-		)
-
-
-def _reviewed_drop(drop: str):
-	_only_reviewers()
-	if not drop or not frappe.db.exists("Fibre Drop", drop):
-		frappe.throw(_("Fibre drop {0} not found").format(drop), frappe.DoesNotExistError)
-	doc = frappe.get_doc("Fibre Drop", drop)
-	doc.check_permission("write")
-	return doc
-
-
-def _answer(doc) -> dict:
-	return {field: doc.get(field) for field in ("name", *MATCH_FIELDS)}
-
-
-@frappe.whitelist(methods=["POST"])
-def confirm_match(drop: str) -> dict:
-	"""The reviewer confirms the drop's address: no later run changes it."""
-	doc = _reviewed_drop(drop)
-	if not doc.civic_address:
-		frappe.throw(_("Fibre drop {0} has no civic address to confirm").format(drop), NotLinkedError)
-	doc.confirm_address()
-	doc.save()
-	return _answer(doc)
-
-
-@frappe.whitelist(methods=["POST"])
-def pick_address(drop: str, address: str) -> dict:
-	"""The reviewer points the drop at another address, which is then confirmed."""
-	doc = _reviewed_drop(drop)
-	if not address or not frappe.db.exists("Civic Address", address):
-		frappe.throw(_("Civic address {0} not found").format(address), frappe.DoesNotExistError)
-	doc.civic_address = address
-	doc.save()
-	return _answer(doc)
-
-
-@frappe.whitelist(methods=["POST"])
-def reject_match(drop: str) -> dict:
-	"""The reviewer says the drop is not at its proposed address: it is never proposed again."""
-	doc = _reviewed_drop(drop)
-	if not doc.civic_address:
-		frappe.throw(_("Fibre drop {0} has no civic address to reject").format(drop), NotLinkedError)
-	doc.reject_address()
-	doc.save()
-	return _answer(doc)
-
-
-@frappe.whitelist(methods=["POST"])
-def match_now(drop: str) -> dict:
-	"""Look for the drop's address now (one drop, as the batch would)."""
-	doc = _reviewed_drop(drop)
-	if doc.match_status == rules.CONFIRMED:
-		return _answer(doc)
-	match_drops(names=[doc.name], commit=False)
-	doc.reload()
-	return _answer(doc)
-
-
-@frappe.whitelist(methods=["POST"])
-def start_matching(unmatched_only: bool | int | str = False) -> dict:
-	"""Queue the batch over every drop (or only those without an address)."""
-	_only_reviewers()
-	frappe.has_permission("Fibre Drop", "write", throw=True)
-	queued = enqueue_matching(unmatched_only=frappe.utils.cint(unmatched_only) == 1)
-	return {"queued": queued}
-
-
-# ---------------------------------------------------------------------------------------
-# Map of drops (the Fibre Drop list's map view)
-
-
-def _coverage_label(installed_serial: str | None) -> str:
-	return _(drop_status(installed_serial))
-
-
-@frappe.whitelist()
-def drop_coordinates(
-	doctype: str = "Fibre Drop", filters: str | list | dict | None = None, type: str | None = None
-) -> dict:
-	"""GeoJSON markers of the drops with known coordinates, for Frappe's map view: the list's
-	filters and the reader's permissions apply; each popup names the drop, its address and
-	whether its port is Available, Reserved or Occupied."""
-	if doctype != "Fibre Drop":
-		frappe.throw(_("Only fibre drops are shown on this map"), frappe.ValidationError)
-	frappe.has_permission("Fibre Drop", "read", throw=True)
-	filters = frappe.parse_json(filters) if isinstance(filters, str) else filters
-	rows = frappe.get_list(
-		"Fibre Drop",
-		filters=filters or [],
-		fields=[
-			"name",
-			"latitude",
-			"longitude",
-			"civic_address",
-			"installed_serial",
-			"street",
-			"civic_number",
-		],
-		limit_page_length=0,
-		order_by="name asc",
-	)
-	labels: dict[str, str] = {}
-	addresses = [r.civic_address for r in rows if r.civic_address]
-	for start in range(0, len(addresses), CHUNK):
-		labels.update(
-			frappe.db.sql(
-				"SELECT name, label FROM `tabCivic Address` WHERE name IN %s",
-				(tuple(addresses[start : start + CHUNK]),),
-			)
-		)
-	features = []
-	for row in rows:
-		lat, lng = read_coordinate(row.latitude, 90), read_coordinate(row.longitude, 180)
-		if lat is None or lng is None:
-			continue  # unknown is empty: nothing to put on a map
-		coverage = drop_status(row.installed_serial)
-		address = labels.get(row.civic_address) or _("No civic address")
-		popup = (
-			f"<b>{escape_html(row.name)}</b><br>{escape_html(address)}<br>"
-			f"{escape_html(_coverage_label(row.installed_serial))}"
-		)
-		features.append(
-			{
-				"type": "Feature",
-				"properties": {"name": popup, "drop": row.name, "coverage": coverage},
-				"geometry": {"type": "Point", "coordinates": [lng, lat]},
-			}
-		)
-	return {"type": "FeatureCollection", "features": features}

@@ -1,6 +1,7 @@
 """Fibre drops matched to civic addresses on a real site: high confidence for an address
 written differently, review for an ambiguous one, a confirmed link that survives a re-run,
-the reviewers' actions and rights, coverage following the drop's port, the map of drops.
+the reviewers' actions and rights (api/fibre_drops.py), the batch queued once, coverage
+following the drop's port, the map of drops.
 
 The address loader commits on its own connection (a load is all or nothing), so this class
 loads its own addresses, with ids no other test uses, and deletes them at the end; each
@@ -11,11 +12,13 @@ import csv
 import io
 import os
 import tempfile
+from unittest.mock import patch
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from gigafibre_fsm.network import drop_matching
+from gigafibre_fsm.api import fibre_drops
+from gigafibre_fsm.network import coverage, drop_matching, tasks
 from gigafibre_fsm.network.civic_address.loader import delete_addresses, load_csv
 from gigafibre_fsm.network.civic_address.matching_rules import (
 	CONFIRMED,
@@ -189,7 +192,7 @@ class TestDropMatching(FrappeTestCase):
 		drop = self.drop("125", "rue Principale")
 		(first,) = self.match(drop)
 		self.assertEqual(first.match_status, NEEDS_REVIEW)
-		drop_matching.confirm_match(drop.name)
+		fibre_drops.confirm_match(drop.name)
 		confirmed = first.civic_address
 		# Even with its text now pointing elsewhere, a run leaves a confirmed drop alone.
 		frappe.db.set_value(
@@ -206,7 +209,7 @@ class TestDropMatching(FrappeTestCase):
 		other = self.drop("127", "rue Principale", "Saint-Anicet", "J0S 1M0")
 		(matched,) = self.match(other)
 		self.assertEqual((matched.match_status, matched.civic_address), (MATCHED, address_id("0010")))
-		rejected = drop_matching.reject_match(other.name)
+		rejected = fibre_drops.reject_match(other.name)
 		self.assertEqual((rejected["match_status"], rejected["civic_address"]), (REJECTED, None))
 		(rerun,) = self.match(other)
 		self.assertNotEqual(rerun.civic_address, address_id("0010"))
@@ -217,7 +220,7 @@ class TestDropMatching(FrappeTestCase):
 		drop = self.drop("125", "rue Principale", "Saint-Anicet", "J0S 1M0")
 		(result,) = self.match(drop)
 		self.assertEqual(result.civic_address, address_id("0001"))
-		answer = drop_matching.pick_address(drop.name, address_id("0011"))
+		answer = fibre_drops.pick_address(drop.name, address_id("0011"))
 		self.assertEqual((answer["match_status"], answer["civic_address"]), (CONFIRMED, address_id("0011")))
 		self.assertEqual(answer["match_confidence"], 100)
 		# Editing the link on the form is the same choice.
@@ -228,7 +231,7 @@ class TestDropMatching(FrappeTestCase):
 		(after,) = self.match(drop)
 		self.assertEqual(after.civic_address, address_id("0010"))
 		with self.assertRaises(frappe.DoesNotExistError):
-			drop_matching.pick_address(drop.name, "no-such-address")
+			fibre_drops.pick_address(drop.name, "no-such-address")
 
 	def test_only_support_and_system_managers_review(self):
 		drop = self.drop("125", "rue Principale", "Saint-Anicet", "J0S 1M0")
@@ -238,13 +241,28 @@ class TestDropMatching(FrappeTestCase):
 			make_user("soutien.match@example.com", SUPPORT),
 		)
 		frappe.set_user(seller)
-		for action in (drop_matching.confirm_match, drop_matching.reject_match, drop_matching.match_now):
+		for action in (fibre_drops.confirm_match, fibre_drops.reject_match, fibre_drops.match_now):
 			with self.subTest(action=action.__name__), self.assertRaises(frappe.PermissionError):
 				action(drop.name)
 		with self.assertRaises(frappe.PermissionError):
-			drop_matching.start_matching()
+			fibre_drops.start_matching()
 		frappe.set_user(support)
-		self.assertEqual(drop_matching.confirm_match(drop.name)["match_status"], CONFIRMED)
+		self.assertEqual(fibre_drops.confirm_match(drop.name)["match_status"], CONFIRMED)
+
+	def test_the_batch_is_queued_once_on_the_long_queue(self):
+		self.assertIs(frappe.get_attr(tasks.MATCHING_JOB), tasks.run_matching_job)
+		with (
+			patch.object(frappe, "enqueue") as enqueue,
+			patch.object(tasks, "is_job_enqueued", side_effect=[False, True]),
+		):
+			self.assertEqual(fibre_drops.start_matching(unmatched_only="1"), {"queued": True})
+			self.assertEqual(fibre_drops.start_matching(), {"queued": False})
+		enqueue.assert_called_once()
+		(job,), options = enqueue.call_args
+		self.assertEqual(job, "gigafibre_fsm.network.tasks.run_matching_job")
+		self.assertEqual(
+			(options["queue"], options["job_id"], options["unmatched_only"]), ("long", tasks.JOB_ID, True)
+		)
 
 	# -----------------------------------------------------------------------------------
 	# Coverage
@@ -252,31 +270,29 @@ class TestDropMatching(FrappeTestCase):
 	def test_coverage_follows_the_port_of_the_linked_drop(self):
 		target = address_id("0008")
 
-		def coverage():
-			return drop_matching.coverage_for([target])[target]
+		def covered():
+			return coverage.coverage_for([target])[target]
 
-		self.assertEqual(coverage(), "not_covered")
+		self.assertEqual(covered(), "not_covered")
 		drop = self.drop("45", "av des Erables", "Ste-Barbe", "J0S 1P0")
 		self.match(drop)
 		self.assertEqual(frappe.db.get_value("Fibre Drop", drop.name, "civic_address"), target)
-		self.assertEqual(coverage(), "available")
+		self.assertEqual(covered(), "available")
 		self.assertEqual(search("45 av des Érables Ste-Barbe", 1)[0]["coverage"], "available")
 		for serial in ("RESERVED-LOC-1", "RCMG1234ABCD"):
 			frappe.db.set_value("Fibre Drop", drop.name, "installed_serial", serial)
-			self.assertEqual(coverage(), "taken", serial)
+			self.assertEqual(covered(), "taken", serial)
 		# A second drop at the same address, free: the address is available, through it.
 		second = self.drop("45", "avenue des Érables", "Sainte-Barbe", "J0S 1P0")
-		drop_matching.pick_address(second.name, target)
-		self.assertEqual(coverage(), "available")
-		self.assertEqual(
-			drop_matching.drop_for_address(target, ["name", "installed_serial"]).name, second.name
-		)
+		fibre_drops.pick_address(second.name, target)
+		self.assertEqual(covered(), "available")
+		self.assertEqual(coverage.drop_for_address(target, ["name", "installed_serial"]).name, second.name)
 		# A drop only proposed for review does not cover the address.
 		frappe.db.set_value("Fibre Drop", second.name, "match_status", NEEDS_REVIEW)
-		self.assertEqual(coverage(), "taken")
+		self.assertEqual(covered(), "taken")
 		frappe.db.set_value("Fibre Drop", drop.name, "match_status", NEEDS_REVIEW)
-		self.assertEqual(coverage(), "not_covered")
-		self.assertIsNone(drop_matching.drop_for_address(target, ["name"]))
+		self.assertEqual(covered(), "not_covered")
+		self.assertIsNone(coverage.drop_for_address(target, ["name"]))
 
 	# -----------------------------------------------------------------------------------
 	# Desk
@@ -286,7 +302,7 @@ class TestDropMatching(FrappeTestCase):
 		self.drop("41", "rang Saint-Joseph", "Sainte-Barbe", "J0S 1P0")  # no coordinates: not on a map
 		self.match(drop)
 		frappe.db.set_value("Fibre Drop", drop.name, "installed_serial", "RESERVED-LOC-9")
-		geo = drop_matching.drop_coordinates(
+		geo = fibre_drops.drop_coordinates(
 			"Fibre Drop", [["Fibre Drop", "olt", "=", self.olt]], "coordinates"
 		)
 		self.assertEqual(geo["type"], "FeatureCollection")
@@ -296,13 +312,13 @@ class TestDropMatching(FrappeTestCase):
 		self.assertEqual(feature["properties"]["coverage"], "Reserved")
 		self.assertIn("40 Rang Saint-Joseph, Sainte-Barbe", feature["properties"]["name"])
 		# The list's filters apply.
-		none = drop_matching.drop_coordinates("Fibre Drop", [["Fibre Drop", "olt", "=", "no-such-olt"]])
+		none = fibre_drops.drop_coordinates("Fibre Drop", [["Fibre Drop", "olt", "=", "no-such-olt"]])
 		self.assertEqual(none["features"], [])
 		with self.assertRaises(frappe.ValidationError):
-			drop_matching.drop_coordinates("Customer", [])
+			fibre_drops.drop_coordinates("Customer", [])
 		frappe.set_user(make_user("personne.match@example.com", "Blogger"))
 		with self.assertRaises(frappe.PermissionError):
-			drop_matching.drop_coordinates("Fibre Drop", [])
+			fibre_drops.drop_coordinates("Fibre Drop", [])
 
 	def test_the_address_and_the_drop_show_each_other(self):
 		links = frappe.get_meta("Civic Address").links

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from gigafibre_fsm.network.civic_address.normalize import parse_query
-from gigafibre_fsm.network.civic_address.ranking import word_similarity
+from gigafibre_fsm.network.civic_address.ranking import Candidate, word_similarity
+from gigafibre_fsm.network.civic_address.records import civic_display
 from gigafibre_fsm.rules.address import compact_postal_code, format_postal_code, read_coordinate
 from gigafibre_fsm.rules.text import DIRECTIONS, GENERIC_FORMS, PARTICLES
 
@@ -117,6 +118,11 @@ class DropAddress:
 		return self.latitude is not None and self.longitude is not None
 
 
+def read_rejected(text: str | None) -> list[str]:
+	"""The addresses a person rejected for a drop: ``Fibre Drop.rejected_addresses``, one a line."""
+	return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 def _saint_slip(match: re.Match) -> str:
 	"""``SY-Joseph``, ``SYE-Anne``, ``tS-Liboire``: St-/Ste- with a slip of the keyboard. Legacy
 	records abbreviate Saint nearly always, so its slips are common; no other short word that
@@ -174,18 +180,10 @@ def read_drop(
 
 
 @dataclass
-class AddressCandidate:
-	"""One address of the reference, with its street's comparable form (gf_civic_street)."""
+class AddressCandidate(Candidate):
+	"""One address of the reference with its street's comparable form (gf_civic_street), as
+	the search ranks it (:class:`~.ranking.Candidate`), and what the distance and a reviewer need."""
 
-	address_id: str
-	street_id: int
-	civic: str
-	suffix: str | None
-	postal_code: str | None  # "J0S 1M0"
-	generic: str | None
-	direction: str | None
-	street_tokens: tuple[str, ...]
-	municipality_tokens: tuple[str, ...]
 	latitude: float | None = None
 	longitude: float | None = None
 	label: str | None = None
@@ -466,12 +464,6 @@ def _label(e: Evidence) -> str:
 	return e.candidate.label or e.candidate.address_id
 
 
-def _civic_text(civic: str | None, suffix: str | None) -> str:
-	if not suffix:
-		return civic or ""
-	return f"{civic} {suffix}" if "/" in suffix else f"{civic}{suffix}"
-
-
 def explain(drop: DropAddress, e: Evidence) -> list[Reason]:
 	"""What agreed and what did not between the drop and one address, part by part."""
 	cand = e.candidate
@@ -483,8 +475,8 @@ def explain(drop: DropAddress, e: Evidence) -> list[Reason]:
 		out.append((R_STREET_SAME, (street,)))
 	else:
 		out.append((R_STREET_CLOSE, (street, _pct(100 * e.street))))
-	reference_civic = _civic_text(cand.civic, cand.suffix)
-	drop_civic = _civic_text(drop.civic, drop.suffix)
+	reference_civic = civic_display(cand.civic, cand.suffix)
+	drop_civic = civic_display(drop.civic, drop.suffix)
 	out.append(
 		{
 			"same": (R_CIVIC_SAME, (reference_civic,)),

@@ -45,6 +45,27 @@ class Candidate:
 	score: float = 0.0
 	points: float = 0.0
 
+	@classmethod
+	def of_street(
+		cls,
+		street_id: int,
+		generic: str | None,
+		direction: str | None,
+		street_tokens: str,
+		municipality_tokens: str,
+		**house,
+	):
+		"""A candidate from a ``gf_civic_street`` row (its words space-separated), with the
+		house's own fields in ``house`` (``address_id``, ``civic``…); none for a street alone."""
+		return cls(
+			**{"address_id": "", "civic": "", "suffix": None, "postal_code": None, **house},
+			street_id=int(street_id),
+			generic=generic or None,
+			direction=direction or None,
+			street_tokens=tuple(street_tokens.split()),
+			municipality_tokens=tuple(municipality_tokens.split()),
+		)
+
 
 def word_similarity(typed: str, known: str, prefix: bool = False) -> float:
 	"""0..1: how surely ``known`` is the word meant by ``typed``.

@@ -20,12 +20,12 @@ Four indexed reads, then rapidfuzz on a few dozen candidates (:mod:`ranking`):
 No worker keeps addresses in memory: every read goes to MariaDB, which all gunicorn and RQ
 workers share.
 
-``coverage`` (available / taken / not covered) is not decided here: :func:`coverage_for`
-asks the fibre-drop matching (network/drop_matching.py).
+``coverage`` (available / taken / not covered) is not decided here: the page of addresses
+returned asks it of network/coverage.py, in one indexed read.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import frappe
 
@@ -40,6 +40,7 @@ from gigafibre_fsm.network.civic_address.normalize import (
 	parse_query,
 )
 from gigafibre_fsm.network.civic_address.records import civic_display
+from gigafibre_fsm.network.coverage import coverage_for
 
 MAX_LIMIT = 20
 MAX_QUERY_LENGTH = 200
@@ -66,15 +67,6 @@ MAX_ADDRESS_STREETS = 60
 FALLBACK_STREETS = 3
 # Weight of "the postal code typed is this street's" in the street read.
 POSTAL_WEIGHT = 12.0
-
-
-def coverage_for(address_ids: list[str]) -> dict[str, str]:
-	"""Coverage of each address: ``available``, ``taken`` or ``not_covered``, from the fibre
-	drops linked to it (network/coverage.py); :func:`search` calls it once per request
-	with the ids it returns (one indexed read)."""
-	from gigafibre_fsm.network.coverage import coverage_for as drops_coverage
-
-	return drops_coverage(address_ids)
 
 
 @dataclass
@@ -301,17 +293,9 @@ def _candidates(street_ids: list[int], civics: tuple[str, ...]) -> list[ranking.
 
 
 def _candidate(row) -> ranking.Candidate:
-	name, civic, suffix, postal, street_id, generic, direction, street_tokens, muni_tokens = row
-	return ranking.Candidate(
-		address_id=name,
-		street_id=street_id,
-		civic=civic,
-		suffix=suffix,
-		postal_code=postal,
-		generic=generic or None,
-		direction=direction or None,
-		street_tokens=tuple(street_tokens.split()),
-		municipality_tokens=tuple(muni_tokens.split()),
+	name, civic, suffix, postal, *street = row
+	return ranking.Candidate.of_street(
+		*street, address_id=name, civic=civic, suffix=suffix, postal_code=postal
 	)
 
 
@@ -324,7 +308,7 @@ def _fallback(query: ParsedQuery, streets, weights, limit: int) -> list[ranking.
 	rows = frappe.db.sql(
 		f"SELECT {_STREET_COLUMNS} FROM gf_civic_street s WHERE s.street_id IN %s", (tuple(top),)
 	)
-	candidates = [_candidate(("", "", None, None, *row)) for row in rows]
+	candidates = [ranking.Candidate.of_street(*row) for row in rows]
 	for street in candidates:
 		street.score = ranking.score_street(query, weights, street)
 	best = {s.street_id: s for s in sorted(candidates, key=lambda s: -s.score)[:FALLBACK_STREETS]}
@@ -336,23 +320,10 @@ def _fallback(query: ParsedQuery, streets, weights, limit: int) -> list[ranking.
 			f"FORCE INDEX (street_civic) WHERE street_ref = %s ORDER BY {order}, civic_suffix LIMIT %s)"
 		)
 		params += [street_id, *([int(query.civic)] if query.civic else []), limit]
-	out = []
-	for name, civic, suffix, postal, street_id in frappe.db.sql(" UNION ALL ".join(parts), params):
-		street = best[street_id]
-		out.append(
-			ranking.Candidate(
-				address_id=name,
-				street_id=street_id,
-				civic=civic,
-				suffix=suffix,
-				postal_code=postal,
-				generic=street.generic,
-				direction=street.direction,
-				street_tokens=street.street_tokens,
-				municipality_tokens=street.municipality_tokens,
-			)
-		)
-	return out
+	return [
+		replace(best[street_id], address_id=name, civic=civic, suffix=suffix, postal_code=postal, score=0.0)
+		for name, civic, suffix, postal, street_id in frappe.db.sql(" UNION ALL ".join(parts), params)
+	]
 
 
 def _payloads(ids: list[str]) -> dict[str, dict]:

@@ -1,6 +1,6 @@
 // Fibre Drop form: its civic address, and the reviewer's actions on the match
-// (network/drop_matching.py: confirm, pick another address, reject, look again).
-const MATCHING = "gigafibre_fsm.network.drop_matching.";
+// (api/fibre_drops.py: confirm, pick another address, reject, look again).
+const REVIEW_API = "gigafibre_fsm.api.fibre_drops.";
 const REVIEWERS = ["Gigafibre Support", "System Manager"];
 
 frappe.ui.form.on("Fibre Drop", {
@@ -51,7 +51,7 @@ function show_match_indicator(frm) {
 
 function review(frm, method, args = {}) {
 	return frappe
-		.call({ method: MATCHING + method, args: { drop: frm.doc.name, ...args }, freeze: true })
+		.call({ method: REVIEW_API + method, args: { drop: frm.doc.name, ...args }, freeze: true })
 		.then(() => frm.reload_doc());
 }
 

@@ -1,4 +1,6 @@
-"""A physical fibre drop to a premises, on one ONT position of an OLT port."""
+"""A physical fibre drop to a premises, on one ONT position of an OLT port, and its civic
+address: proposed by the matching (network/drop_matching.py), confirmed, chosen or rejected
+by a reviewer (the actions below, behind api/fibre_drops.py)."""
 
 import frappe
 from frappe import _
@@ -7,6 +9,7 @@ from frappe.utils import now_datetime
 
 from gigafibre_fsm.exceptions import PortUnavailableError
 from gigafibre_fsm.network.civic_address import matching_rules
+from gigafibre_fsm.network.drop_matching import match_drops, render_reason
 from gigafibre_fsm.network.fibre_port import drop_status, format_port, is_free, port_key, reservation_for
 from gigafibre_fsm.status_flow import in_service
 from gigafibre_fsm.validation import (
@@ -18,6 +21,10 @@ from gigafibre_fsm.validation import (
 )
 
 PORT_FIELDS = ("frame", "slot", "port", "ont_slot")
+
+
+class NotLinkedError(frappe.ValidationError):
+	"""A reviewer's action on the drop's address, and the drop has none."""
 
 
 class FibreDrop(Document):
@@ -59,12 +66,43 @@ class FibreDrop(Document):
 		self.matched_on = now_datetime()
 
 	def rejected(self) -> list[str]:
-		return [line.strip() for line in (self.get("rejected_addresses") or "").splitlines() if line.strip()]
+		return matching_rules.read_rejected(self.get("rejected_addresses"))
+
+	# The reviewers' actions (who may take them is api/fibre_drops.py's business)
+
+	def confirm_match(self):
+		"""The reviewer confirms the drop's address: no later run changes it."""
+		self.check_linked(_("Fibre drop {0} has no civic address to confirm"))
+		self.confirm_address()
+		self.save()
+
+	def pick_address(self, address: str):
+		"""The reviewer points the drop at another address, which is then confirmed
+		(:meth:`follow_address_choice`)."""
+		if not address or not frappe.db.exists("Civic Address", address):
+			frappe.throw(_("Civic address {0} not found").format(address), frappe.DoesNotExistError)
+		self.civic_address = address
+		self.save()
+
+	def reject_match(self):
+		"""The reviewer says the drop is not at its proposed address: it is never proposed again."""
+		self.check_linked(_("Fibre drop {0} has no civic address to reject"))
+		self.reject_address()
+		self.save()
+
+	def match_again(self):
+		"""Look for the drop's address now, as the batch would; a confirmed address stays."""
+		if self.match_status == matching_rules.CONFIRMED:
+			return
+		match_drops(names=[self.name], commit=False)
+		self.reload()
+
+	def check_linked(self, message: str):
+		if not self.civic_address:
+			frappe.throw(message.format(self.name), NotLinkedError)
 
 	def confirm_address(self, chosen: bool = False):
 		"""Confirm the drop's address (``chosen``: a person picked it): no run changes it again."""
-		from gigafibre_fsm.network.drop_matching import render_reason
-
 		who = frappe.utils.get_fullname(frappe.session.user)
 		if chosen:
 			reason = render_reason([("Chosen by {0}", (who,))])
@@ -85,8 +123,6 @@ class FibreDrop(Document):
 
 	def reject_address(self):
 		"""The drop is not at its proposed address: remember it (never proposed again), unlink it."""
-		from gigafibre_fsm.network.drop_matching import render_reason
-
 		address = self.civic_address
 		label = frappe.db.get_value("Civic Address", address, "label") or address
 		who = frappe.utils.get_fullname(frappe.session.user)
