@@ -202,3 +202,23 @@ def test_slips_in_saint_and_names_that_look_like_generics_or_directions():
 		ham, address("H", civic="68", specific="Ham-Nord", municipality="Saint-Irénée", postal="J0G 8J0")
 	)
 	assert (decision.status, decision.confidence) == (rules.MATCHED, 97)  # no coordinates: 3 of 6
+
+
+def test_a_street_row_becomes_a_candidate_and_its_houses_share_its_words():
+	street = rules.AddressCandidate.of_street("7", "", "est", "sainte anne", "saint stanislas kostka")
+	assert (street.street_id, street.generic, street.direction) == (7, None, "est")
+	assert (street.address_id, street.civic, street.suffix, street.postal_code) == ("", "", None, None)
+	assert street.street_tokens == ("sainte", "anne")
+	assert street.municipality_tokens == ("saint", "stanislas", "kostka")
+	house = rules.AddressCandidate.of_street(7, "boulevard", None, "sainte anne", "x", civic="3", suffix="A")
+	assert (house.address_id, house.civic, house.suffix, house.generic) == ("", "3", "A", "boulevard")
+
+
+def test_the_rejected_addresses_are_one_a_line():
+	assert rules.read_rejected(None) == []
+	assert rules.read_rejected(" A-1 \n\nB-2\r\n") == ["A-1", "B-2"]
+	drop = rules.read_drop("125", "rue Principale", "Saint-Anicet", "J0S 1M0")
+	rejected = frozenset(rules.read_rejected("A1\n"))
+	decision = decide(drop, address("A1"), address("A2", civic="125", postal="J0S 1M0"), rejected=rejected)
+	assert decision.address_id == "A2"
+	assert decision.status == rules.NEEDS_REVIEW  # a drop with a rejection goes to a person
