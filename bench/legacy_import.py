@@ -39,10 +39,10 @@ def main(argv: list[str] | None = None) -> int:
 	import frappe
 	import pymysql
 
-	from gigafibre_fsm.legacy import generator
 	from gigafibre_fsm.legacy.importer import Importer
 	from gigafibre_fsm.legacy.source import LegacyConfig, LegacySource
-	from gigafibre_fsm.legacy.testing import remove_imported, site_before_import
+	from gigafibre_fsm.tests.generators import legacy as generator
+	from gigafibre_fsm.tests.legacy_helpers import remove_imported, site_before_import
 
 	admin = {"host": args.host, "port": args.port, "user": args.admin_user, "password": args.admin_password}
 	config = LegacyConfig(

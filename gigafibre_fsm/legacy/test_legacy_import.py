@@ -17,19 +17,20 @@ import pymysql
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils.password import get_decrypted_password
 
-from gigafibre_fsm.legacy import clean, generator
+from gigafibre_fsm.legacy import clean
 from gigafibre_fsm.legacy.importer import Importer
 from gigafibre_fsm.legacy.source import LegacyConfig, LegacySource
-from gigafibre_fsm.legacy.testing import (
+from gigafibre_fsm.network.fibre_port import drop_status
+from gigafibre_fsm.rules.phone import normalize_phone
+from gigafibre_fsm.service.identifiers import normalize_mac, normalize_serial
+from gigafibre_fsm.tests.generators import legacy as generator
+from gigafibre_fsm.tests.legacy_helpers import (
 	LEGACY_DOCTYPES,
 	TARGETS,
 	imported_names,
 	remove_imported,
 	site_before_import,
 )
-from gigafibre_fsm.network.fibre_port import drop_status
-from gigafibre_fsm.rules.phone import normalize_phone
-from gigafibre_fsm.service.identifiers import normalize_mac, normalize_serial
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES
 
 test_ignore = [*ERPNEXT_DOCTYPES, "Legacy Import Run", "Legacy Import Log", "Legacy Record"]

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pytest
 
-from gigafibre_fsm.legacy import generator
 from gigafibre_fsm.legacy.clean import (
 	decode_php_lines,
 	mysql_latin1_encode,
@@ -19,7 +18,11 @@ from gigafibre_fsm.legacy.clean import (
 	text_is_lossy,
 	to_money,
 )
-from gigafibre_fsm.legacy.generator import (
+from gigafibre_fsm.rules.address import normalize_postal_code, split_address
+from gigafibre_fsm.rules.phone import normalize_phone
+from gigafibre_fsm.service.identifiers import normalize_mac
+from gigafibre_fsm.tests.generators import legacy as generator
+from gigafibre_fsm.tests.generators.legacy import (
 	LATIN1_TABLES,
 	ORPHAN_RATE,
 	PHP_KINDS,
@@ -30,9 +33,6 @@ from gigafibre_fsm.legacy.generator import (
 	schema_statements,
 	summarize,
 )
-from gigafibre_fsm.rules.address import normalize_postal_code, split_address
-from gigafibre_fsm.rules.phone import normalize_phone
-from gigafibre_fsm.service.identifiers import normalize_mac
 
 SCALE = 0.02
 

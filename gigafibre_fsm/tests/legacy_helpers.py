@@ -1,6 +1,7 @@
 """Undoing a legacy import on a test or benchmark site: the records it wrote, by their legacy ids.
 
-For the integration tests and bench/legacy_import.py only: production data is never removed.
+For the integration tests (legacy/test_legacy_import.py) and bench/legacy_import.py only:
+production data is never removed.
 """
 
 import frappe

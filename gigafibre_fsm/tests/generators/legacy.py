@@ -1,6 +1,6 @@
 """Fill a legacy database (``schema.sql``) with realistic and dirty rows, at any scale.
 
-    python -m gigafibre_fsm.legacy.generator --host 127.0.0.1 --port 3306 --user U --password P \\
+    python -m gigafibre_fsm.tests.generators.legacy --host 127.0.0.1 --port 3306 --user U --password P \\
         [--scale 1.0] [--seed N] [--legacy-db legacy] [--genieacs-db genieacs] \\
         [--drop-existing] [--manifest manifest.json]
 
@@ -33,7 +33,8 @@ import pymysql
 
 from gigafibre_fsm.legacy.clean import mysql_latin1_decode, to_money
 
-SCHEMA = Path(__file__).with_name("schema.sql")
+# The contract the import reads, beside it.
+SCHEMA = Path(__file__).resolve().parents[2] / "legacy" / "schema.sql"
 
 # A fixed "today" so that a seed always gives the same rows, whatever day it runs.
 NOW = 1751284800  # 2025-06-30 12:00 UTC
