@@ -60,6 +60,52 @@ def lock_waits() -> dict[str, int]:
 	return {name: int(value) for name, value in rows}
 
 
+class LockSampler:
+	"""What the orders wait on: every 10 ms, the statements InnoDB has waiting for a row lock
+	(information_schema.INNODB_LOCK_WAITS), on a connection of its own: a database user with
+	the PROCESS privilege (the bench's database admin), since the site's user sees only its own."""
+
+	def __init__(self, user: str, password: str):
+		import pymysql
+
+		conf = frappe.conf
+		self.connection = pymysql.connect(
+			host=conf.db_host or "127.0.0.1",
+			port=int(conf.db_port or 3306),
+			user=user,
+			password=password,
+			autocommit=True,
+		)
+		self.samples: dict[str, int] = {}
+		self.stop = threading.Event()
+		self.thread = threading.Thread(target=self.run, daemon=True)
+
+	@staticmethod
+	def statement(query: str | None) -> str:
+		text = " ".join((query or "?").split())
+		return text[:70]
+
+	def run(self) -> None:
+		with self.connection.cursor() as cursor:
+			while not self.stop.wait(0.01):
+				cursor.execute(
+					"""SELECT r.trx_query FROM information_schema.INNODB_LOCK_WAITS w
+					JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id"""
+				)
+				for (query,) in cursor.fetchall():
+					key = self.statement(query)
+					self.samples[key] = self.samples.get(key, 0) + 1
+
+	def __enter__(self):
+		self.thread.start()
+		return self
+
+	def __exit__(self, *exc):
+		self.stop.set()
+		self.thread.join()
+		self.connection.close()
+
+
 def main() -> None:
 	parser = argparse.ArgumentParser()
 	parser.add_argument("--site", required=True)
@@ -68,6 +114,10 @@ def main() -> None:
 	parser.add_argument("--racers", type=int, default=20)
 	parser.add_argument("--per-level", type=int, default=24, help="orders per level of simultaneous buyers")
 	parser.add_argument("--buyers", default="1,2,4", help="simultaneous buyers, one level each")
+	parser.add_argument(
+		"--db-admin-user", default="gigafibre_dba", help="sees every transaction's lock waits"
+	)
+	parser.add_argument("--db-admin-password", default="gigafibre-dba")
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=".")
@@ -147,15 +197,26 @@ def main() -> None:
 			chunk = parallel_bodies[start_at : start_at + args.per_level]
 			waits = lock_waits()
 			started = time.perf_counter()
-			with ThreadPoolExecutor(level) as pool:
+			with (
+				LockSampler(args.db_admin_user, args.db_admin_password) as sampler,
+				ThreadPoolExecutor(level) as pool,
+			):
 				responses = list(
 					pool.map(lambda b: requests.post(url, json=b, headers=headers, timeout=120), chunk)
 				)
 			wall = time.perf_counter() - started
 			waits = {k: v - waits.get(k, 0) for k, v in lock_waits().items()}
-			bad = [r.status_code for r in responses if r.status_code != 200]
+			bad = [r for r in responses if r.status_code != 200]
 			if bad:
-				raise SystemExit(f"checkout failed with {level} buyers: {bad[:5]} {responses[0].text[:300]}")
+				body = (
+					bad[0].json()
+					if bad[0].headers.get("content-type", "").startswith("application/json")
+					else {}
+				)
+				raise SystemExit(
+					f"checkout failed with {level} buyers: {[r.status_code for r in bad]} "
+					f"{body.get('exc_type')}: {str(body.get('exception') or bad[0].text)[-600:]}"
+				)
 			customers.extend(r.json()["message"]["customer"] for r in responses)
 			rate = len(chunk) / wall
 			one = one or rate
@@ -164,6 +225,8 @@ def main() -> None:
 				f"row-lock waits {waits.get('Innodb_row_lock_waits', 0)}, "
 				f"{waits.get('Innodb_row_lock_time', 0)} ms waiting"
 			)
+			for query, count in sorted(sampler.samples.items(), key=lambda kv: -kv[1])[:4]:
+				print(f"      waiting ~{count * 10} ms on: {query}")
 
 		# Twenty buyers of one port at once.
 		drop = make_fibre_drop(olt=olt.name, port=99, ont_slot=0, max_speed_mbps=1500)
