@@ -7,6 +7,7 @@ import pytest
 from gigafibre_fsm.legacy import mapping
 from gigafibre_fsm.legacy.mapping import Context, Rejected
 from gigafibre_fsm.legacy.reconciliation import ReasonCount, TableCounts, rows, totals
+from gigafibre_fsm.rules.outcomes import Outcomes
 
 JAN_2024 = 1704110400  # 2024-01-01 12:00 UTC
 
@@ -198,14 +199,40 @@ def test_newest_row_per_key_and_what_it_supersedes():
 
 
 def test_the_reconciliation_adds_up_to_the_cent():
-	money = TableCounts("accord_paiement", 10, created=7, unchanged=1, skipped=1, rejected=1,
-		source_total=Decimal("1000.10"), imported_total=Decimal("900.05"), excluded_total=Decimal("100.05"))  # fmt: skip
-	off = TableCounts("bon_travail", 3, created=2, source_total=Decimal("10"), imported_total=Decimal("9.99"))
+	money = TableCounts(source_table="accord_paiement", source_rows=10, created=7, unchanged=1, skipped=1,
+		rejected=1, source_total=Decimal("1000.10"), imported_total=Decimal("900.05"),
+		excluded_total=Decimal("100.05"))  # fmt: skip
+	off = TableCounts(source_table="bon_travail", source_rows=3, created=2, source_total=Decimal("10"),
+		imported_total=Decimal("9.99"))  # fmt: skip
 	assert money.rows_add_up and money.money_adds_up
 	assert not off.rows_add_up and off.difference == Decimal("0.01")
 	table = rows([money], [ReasonCount("accord_paiement", "Rejected", "Orphan", 1, Decimal("100.05"))])
 	assert [r["indent"] for r in table] == [0, 1]
 	assert totals([money, off])["money_not_adding_up"] == ["bon_travail"]
+	assert totals([money, off])["source_rows"] == 13 and totals([money, off])["created"] == 9
+
+
+def test_table_counts_count_through_the_app_s_outcomes():
+	counts = TableCounts(source_table="bon_travail_item")
+	counts.source_rows += 2
+	counts.count("created")
+	counts.count("rejected")
+	assert isinstance(counts, Outcomes) and counts.rows_add_up
+	with pytest.raises(ValueError):
+		counts.count("lost")
+	run = TableCounts(source_table="bon_travail_item", source_rows=1, unchanged=1, warnings=1)
+	run.add(counts)
+	assert (run.source_rows, run.accounted, run.warnings) == (3, 3, 1)
+
+
+def test_a_row_of_the_run_reads_its_money_as_exact_cents():
+	row = {"source_table": "soumission", "source_rows": 2, "created": None, "rejected": 2,
+		"source_total": "10.500000000", "imported_total": None, "excluded_total": "10.500000000",
+		"name": "x", "idx": 1}  # fmt: skip
+	counts = TableCounts.from_row(row)
+	assert (counts.created, counts.source_total, counts.imported_total) == (0, Decimal("10.50"), None)
+	assert counts.money_adds_up
+	assert TableCounts.from_row({**row, "source_table": "account"}).source_total is None
 
 
 def test_conversion_and_reconciliation_are_pure():

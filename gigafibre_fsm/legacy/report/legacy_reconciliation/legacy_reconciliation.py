@@ -14,8 +14,6 @@ from frappe import _
 
 from gigafibre_fsm.legacy.reconciliation import ReasonCount, TableCounts, rows, totals
 
-MONEY = ("source_total", "imported_total", "excluded_total")
-
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
@@ -54,21 +52,7 @@ def table_counts(run: str, source_table: str | None = None) -> list[TableCounts]
 		{"run": run, "table": source_table},
 		as_dict=True,
 	)
-	money_tables = {"accord_paiement", "bon_travail", "soumission"}
-	return [
-		TableCounts(
-			source_table=r.source_table,
-			source_rows=r.source_rows or 0,
-			created=r.created or 0,
-			updated=r.updated or 0,
-			unchanged=r.unchanged or 0,
-			skipped=r.skipped or 0,
-			rejected=r.rejected or 0,
-			warnings=r.warnings or 0,
-			**({k: _decimal(r.get(k)) for k in MONEY} if r.source_table in money_tables else {}),
-		)
-		for r in result
-	]
+	return [TableCounts.from_row(r) for r in result]
 
 
 def reason_counts(run: str, source_table: str | None = None, outcome: str | None = None) -> list[ReasonCount]:
