@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 	import frappe
 	import pymysql
 
-	from gigafibre_fsm.legacy.importer import Importer
+	from gigafibre_fsm.legacy.run import Importer
 	from gigafibre_fsm.legacy.source import LegacyConfig, LegacySource
 	from gigafibre_fsm.tests.generators import legacy as generator
 	from gigafibre_fsm.tests.legacy_helpers import remove_imported, site_before_import

@@ -18,7 +18,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils.password import get_decrypted_password
 
 from gigafibre_fsm.legacy import clean
-from gigafibre_fsm.legacy.importer import Importer
+from gigafibre_fsm.legacy.run import Importer
 from gigafibre_fsm.legacy.source import LegacyConfig, LegacySource
 from gigafibre_fsm.network.fibre_port import drop_status
 from gigafibre_fsm.rules.phone import normalize_phone

@@ -1,4 +1,4 @@
-"""The second lane of a legacy import run, in its own process (started by importer.start_worker).
+"""The second lane of a legacy import run, in its own process (started by run.start_worker).
 
 Reads what to do as JSON on its standard input, runs its steps on the same Legacy Import Run
 (waiting for the other lane's steps it depends on), prints its progress as JSON lines, and
@@ -30,7 +30,7 @@ def main() -> int:
 	die_with_parent(message["parent"])
 	import frappe
 
-	from gigafibre_fsm.legacy.importer import Importer
+	from gigafibre_fsm.legacy.run import Importer
 	from gigafibre_fsm.legacy.source import LegacyConfig, LegacySource
 
 	frappe.init(site=message["site"], sites_path=message["sites_path"])
@@ -65,7 +65,7 @@ def run_import(message: dict) -> int:
 	"""A whole run in a process of its own, configured on stdin (the tests kill it half-way)."""
 	import frappe
 
-	from gigafibre_fsm.legacy.importer import Importer
+	from gigafibre_fsm.legacy.run import Importer
 	from gigafibre_fsm.legacy.source import LegacyConfig, LegacySource
 
 	frappe.init(site=message["site"], sites_path=message["sites_path"])

@@ -4,7 +4,7 @@ Safe to run again: the import skips what it already holds and updates what chang
 a legacy database (site config `legacy_db` or Gigafibre Settings) it returns at once.
 """
 
-from gigafibre_fsm.legacy.importer import import_legacy
+from gigafibre_fsm.legacy.run import import_legacy
 
 
 def execute():

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from gigafibre_fsm.legacy import mapping
-from gigafibre_fsm.legacy.mapping import Context, Rejected
+from gigafibre_fsm.legacy import convert as mapping
+from gigafibre_fsm.legacy.convert import Context, Rejected
 from gigafibre_fsm.legacy.reconciliation import ReasonCount, TableCounts, rows, totals
 from gigafibre_fsm.rules.outcomes import Outcomes
 

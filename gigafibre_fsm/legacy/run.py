@@ -3,7 +3,7 @@
 One importer for the patch that ``bench migrate`` runs and for ``bench --site SITE
 import-legacy [--tables …] [--dry-run]``::
 
-    from gigafibre_fsm.legacy.importer import import_legacy
+    from gigafibre_fsm.legacy.run import import_legacy
 
     summary = import_legacy(tables=["account", "delivery"], dry_run=False, progress=callback)
 
@@ -92,9 +92,9 @@ import frappe
 from frappe import _
 from frappe.utils import now, now_datetime
 
-from gigafibre_fsm.legacy import clean, mapping
+from gigafibre_fsm.legacy import clean, convert
 from gigafibre_fsm.legacy.bulk import BulkWriter, Index, Namer, update_rows
-from gigafibre_fsm.legacy.mapping import Context, Issue, Plan, Rejected, Skipped
+from gigafibre_fsm.legacy.convert import Context, Issue, Plan, Rejected, Skipped
 from gigafibre_fsm.legacy.source import LegacySource, get_config
 from gigafibre_fsm.network.fibre_port import port_key
 
@@ -1025,7 +1025,7 @@ class AccountStep(Step):
 		}
 
 	def convert(self, source_table, row):
-		return mapping.convert_account(row, self.ctx)
+		return convert.convert_account(row, self.ctx)
 
 	def create(self, source_table, key, plan, row, batch):
 		customer = self.writer.new(plan.values)
@@ -1113,7 +1113,7 @@ class DeliveryStep(Step):
 		self.writer = self.new_writer()
 
 	def convert(self, source_table, row):
-		return mapping.convert_delivery(row, self.ctx, self.account_status)
+		return convert.convert_delivery(row, self.ctx, self.account_status)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1132,7 +1132,7 @@ class ProductStep(Step):
 		self.by_code = {n.casefold(): n for n in frappe.get_all("Item", pluck="name")}
 
 	def convert(self, source_table, row):
-		return mapping.convert_product(row, self.ctx)
+		return convert.convert_product(row, self.ctx)
 
 	def find_existing(self, source_table, key, plan):
 		return self.existing.get(key)
@@ -1188,14 +1188,14 @@ class ServiceStep(Step):
 		return duplicate_issue(self.duplicates, row)
 
 	def convert(self, source_table, row):
-		return mapping.convert_service(row, self.ctx)
+		return convert.convert_service(row, self.ctx)
 
 
 def duplicate_issue(duplicates: dict, row: dict) -> Issue | None:
 	original = duplicates.get(row["id"])
 	if original is None:
 		return None
-	return Issue(mapping.DUPLICATE, f"same values as row {original}")
+	return Issue(convert.DUPLICATE, f"same values as row {original}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -1219,10 +1219,10 @@ class DeviceStep(Step):
 		self.duplicates = self.source.duplicates("device")
 		self.wifi_rows = self.source.query(f"select * from {self.source.table('genieacs.wifi')}")
 		self.voip_rows = self.source.query(f"select * from {self.source.table('genieacs.voip')}")
-		ctx.wifi, self.wifi_superseded = mapping.newest_by(
+		ctx.wifi, self.wifi_superseded = convert.newest_by(
 			self.wifi_rows, lambda r: normalize(clean.clean_text(r.get("serial")), "mac")
 		)
-		ctx.voip, self.voip_superseded = mapping.newest_by(
+		ctx.voip, self.voip_superseded = convert.newest_by(
 			self.voip_rows, lambda r: normalize(clean.clean_text(r.get("serial")), "serial")
 		)
 		self.radius_rows = self.source.query(
@@ -1240,7 +1240,7 @@ class DeviceStep(Step):
 		return duplicate_issue(self.duplicates, row)
 
 	def convert(self, source_table, row):
-		return mapping.convert_device(row, self.ctx)
+		return convert.convert_device(row, self.ctx)
 
 	def merged(self, plan, outcome):
 		self.folded.update(plan.merged)
@@ -1270,13 +1270,13 @@ class DeviceStep(Step):
 					continue
 				if row["id"] in superseded:
 					issue = Issue(
-						mapping.SUPERSEDED, f"row {superseded[row['id']]} is newer for the same device"
+						convert.SUPERSEDED, f"row {superseded[row['id']]} is newer for the same device"
 					)
 					self.log(batch, table, str(row["id"]), "Skipped", issue, row)
 					counts["skipped"] += 1
 				else:
 					what = {"genieacs.wifi": "MAC", "genieacs.voip": "serial"}.get(table, "device")
-					issue = Issue(mapping.NO_TARGET, f"no imported equipment with this {what}")
+					issue = Issue(convert.NO_TARGET, f"no imported equipment with this {what}")
 					self.log(batch, table, str(row["id"]), "Rejected", issue, row)
 					counts["rejected"] += 1
 
@@ -1361,7 +1361,7 @@ class FibreStep(Step):
 		self.ctx.olts = existing
 
 	def convert(self, source_table, row):
-		plan = mapping.convert_fibre(row, self.ctx)
+		plan = convert.convert_fibre(row, self.ctx)
 		location = plan.values.get("service_location")
 		if location and self.index.value("Service Location", location, "status") == "Disconnected":
 			# A disconnected location holds no port (its next save would release it); the drop
@@ -1371,7 +1371,7 @@ class FibreStep(Step):
 			holder = self.held.get(location)
 			if holder and holder != self.existing.get(str(row["id"])):
 				plan.warnings.append(
-					Issue(mapping.NO_TARGET, f"location {location} already has drop {holder}")
+					Issue(convert.NO_TARGET, f"location {location} already has drop {holder}")
 				)
 				plan.values["service_location"] = None
 		return plan
@@ -1457,7 +1457,7 @@ class SoumissionStep(Step):
 		self.writer = self.new_writer()
 
 	def convert(self, source_table, row):
-		plan = mapping.convert_soumission(row, self.ctx)
+		plan = convert.convert_soumission(row, self.ctx)
 		for item in plan.values["items"]:
 			item.setdefault("uom", "Nos")
 			item.setdefault("conversion_factor", 1)
@@ -1502,8 +1502,8 @@ class StaffStep(Step):
 		return None
 
 	def convert(self, source_table, row):
-		notes = mapping.Notes()
-		email = mapping.staff_email(row) or f"legacy-staff-{row['id']}@gigafibre.invalid"
+		notes = convert.Notes()
+		email = convert.staff_email(row) or f"legacy-staff-{row['id']}@gigafibre.invalid"
 		values = {
 			"email": email,
 			"first_name": notes.text(row.get("first_name"), what="first name") or f"Staff {row['id']}",
@@ -1560,7 +1560,7 @@ class AccordStep(Step):
 		return issue
 
 	def convert(self, source_table, row):
-		return mapping.convert_accord(row, self.ctx)
+		return convert.convert_accord(row, self.ctx)
 
 	def totals(self, tallies):
 		total = Decimal("0.00")
@@ -1610,7 +1610,7 @@ class BonStep(Step):
 		return issue
 
 	def convert(self, source_table, row):
-		return mapping.convert_bon(row, self.ctx, self.items.get(row["id"], []))
+		return convert.convert_bon(row, self.ctx, self.items.get(row["id"], []))
 
 	def merged(self, plan, outcome):
 		self.folded.update(plan.merged)
@@ -1630,7 +1630,7 @@ class BonStep(Step):
 			if ("bon_travail_item", item["id"]) in self.folded or str(item["id"]) in known:
 				continue
 			issue = Issue(
-				mapping.PARENT_NOT_IMPORTED.format("bon_travail"), f"bon_travail {item.get('bon_id')}"
+				convert.PARENT_NOT_IMPORTED.format("bon_travail"), f"bon_travail {item.get('bon_id')}"
 			)
 			self.log(batch, "bon_travail_item", str(item["id"]), "Rejected", issue, item)
 			batch.counts["bon_travail_item"]["rejected"] += 1
@@ -1689,10 +1689,10 @@ class PaymentMethodStep(Step):
 
 	def convert(self, source_table, row):
 		if source_table == "account_profile":
-			return mapping.convert_profile(row, self.ctx)
+			return convert.convert_profile(row, self.ctx)
 		if source_table == "account.ppa":
-			return mapping.convert_ppa(row, self.ctx)
-		return mapping.convert_stripe(row, self.ctx)
+			return convert.convert_ppa(row, self.ctx)
+		return convert.convert_stripe(row, self.ctx)
 
 	def find_existing(self, source_table, key, plan):
 		return self.existing.get(plan.values["legacy_payment_method_id"])
@@ -1726,7 +1726,7 @@ class PbxStep(Step):
 		self.addr_duplicates = self.source.duplicates("phone_addr")
 		pbx_rows = self.source.query(f"select id, phone from {self.source.table('pbx')}")
 		ctx.line_dids = {
-			mapping.did_of(r["phone"]) for r in pbx_rows if r["id"] not in self.pbx_duplicates
+			convert.did_of(r["phone"]) for r in pbx_rows if r["id"] not in self.pbx_duplicates
 		} - {None}
 		self.addr_rows = [
 			r
@@ -1734,11 +1734,11 @@ class PbxStep(Step):
 			if r["id"] not in self.addr_duplicates
 		]
 		self.prov_rows = self.source.query(f"select * from {self.source.table('phone_provisioning')}")
-		ctx.phone_addr, self.addr_superseded = mapping.newest_by(
-			self.addr_rows, lambda r: mapping.did_of(r["phone"])
+		ctx.phone_addr, self.addr_superseded = convert.newest_by(
+			self.addr_rows, lambda r: convert.did_of(r["phone"])
 		)
-		ctx.provisioning, self.prov_superseded = mapping.newest_by(
-			self.prov_rows, lambda r: mapping.did_of(r["phone"])
+		ctx.provisioning, self.prov_superseded = convert.newest_by(
+			self.prov_rows, lambda r: convert.did_of(r["phone"])
 		)
 		self.account_status = {
 			r["id"]: (lambda s: s if isinstance(s, str) else None)(clean.account_status(r["status"]))
@@ -1774,17 +1774,17 @@ class PbxStep(Step):
 				return issue
 			if row["id"] in self.addr_superseded:
 				return Issue(
-					mapping.SUPERSEDED, f"row {self.addr_superseded[row['id']]} is newer for the same DID"
+					convert.SUPERSEDED, f"row {self.addr_superseded[row['id']]} is newer for the same DID"
 				)
 		return None
 
 	def convert(self, source_table, row):
 		if source_table == "pbx":
-			return mapping.convert_pbx(row, self.ctx, self.account_status)
-		did = mapping.did_of(row.get("phone"))
+			return convert.convert_pbx(row, self.ctx, self.account_status)
+		did = convert.did_of(row.get("phone"))
 		if did in self.ctx.line_dids:
 			raise _Folded()
-		return mapping.convert_phone_addr(row, self.ctx)
+		return convert.convert_phone_addr(row, self.ctx)
 
 	def handle(self, source_table, row, batch):
 		try:
@@ -1811,7 +1811,7 @@ class PbxStep(Step):
 		known_prov = set(self.legacy_map("legacy_phone_provisioning_id"))
 		counts = batch.counts["phone_addr"]
 		for row in self.addr_rows:
-			if mapping.did_of(row["phone"]) not in self.ctx.line_dids or row["id"] in self.addr_superseded:
+			if convert.did_of(row["phone"]) not in self.ctx.line_dids or row["id"] in self.addr_superseded:
 				continue  # read as a row of its own, or skipped as superseded
 			counts["source_rows"] += 1
 			if ("phone_addr", row["id"]) in self.folded:
@@ -1819,7 +1819,7 @@ class PbxStep(Step):
 			if str(row["id"]) in known_addr:
 				counts["unchanged"] += 1
 				continue
-			issue = Issue(mapping.PARENT_NOT_IMPORTED.format("line"), f"the pbx line of {row['phone']}")
+			issue = Issue(convert.PARENT_NOT_IMPORTED.format("line"), f"the pbx line of {row['phone']}")
 			self.log(batch, "phone_addr", str(row["id"]), "Rejected", issue, row)
 			counts["rejected"] += 1
 		counts = batch.counts["phone_provisioning"]
@@ -1829,14 +1829,14 @@ class PbxStep(Step):
 				continue
 			if row["id"] in self.prov_superseded:
 				issue = Issue(
-					mapping.SUPERSEDED, f"row {self.prov_superseded[row['id']]} is newer for the same DID"
+					convert.SUPERSEDED, f"row {self.prov_superseded[row['id']]} is newer for the same DID"
 				)
 				self.log(batch, "phone_provisioning", str(row["id"]), "Skipped", issue, row)
 				counts["skipped"] += 1
 			elif str(row["id"]) in known_prov:
 				counts["unchanged"] += 1
 			else:
-				issue = Issue(mapping.NO_TARGET, f"no imported line for {row.get('phone')}")
+				issue = Issue(convert.NO_TARGET, f"no imported line for {row.get('phone')}")
 				self.log(batch, "phone_provisioning", str(row["id"]), "Rejected", issue, row)
 				counts["rejected"] += 1
 
@@ -1866,7 +1866,7 @@ class SuspensionStep(Step):
 		return duplicate_issue(self.duplicates, row)
 
 	def convert(self, source_table, row):
-		return mapping.convert_suspension(row, self.ctx)
+		return convert.convert_suspension(row, self.ctx)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1945,7 +1945,7 @@ class IPHistoryStep(HistoryStep):
 	legacy_field = "legacy_ip_history_id"
 	parentfield = "ip_history"
 	sources = ("ip_history",)
-	convert_row = staticmethod(mapping.convert_ip)
+	convert_row = staticmethod(convert.convert_ip)
 
 
 class DeliveryHistoryStep(HistoryStep):
@@ -1954,7 +1954,7 @@ class DeliveryHistoryStep(HistoryStep):
 	legacy_field = "legacy_delivery_history_id"
 	parentfield = "address_history"
 	sources = ("delivery_history",)
-	convert_row = staticmethod(mapping.convert_delivery_history)
+	convert_row = staticmethod(convert.convert_delivery_history)
 
 
 STEPS: dict[str, type[Step]] = {
