@@ -257,6 +257,26 @@ def _take_civic(text: str) -> tuple[str, dict]:
 	return text[match.end() :], parts
 
 
+_TRAILING_CIVIC = re.compile(r"(\d{1,6})([a-z]?)")
+
+
+def _take_trailing_civic(piece: str) -> tuple[str, str, dict]:
+	"""Street first: ``"rue Principale 125"`` or ``"rue Principale 125 Saint-Adrien"`` → the
+	street, what follows the number (the municipality, when no comma separates it) and the
+	civic number. A number is the civic number only after a word of the street's name, so
+	"Route 117" stays a street while "Route 117 125" is number 125 of it."""
+	words = list(_WORD.finditer(piece))
+	for i, match in enumerate(words):
+		number = _TRAILING_CIVIC.fullmatch(match[0])
+		if not number or i == 0:
+			continue
+		named = any(w[0] not in GENERIC_FORMS and w[0] not in PARTICLES for w in words[:i])
+		if named:
+			parts = {"civic": str(int(number[1])), "suffix": number[2].upper() or None}
+			return piece[: match.start()], piece[match.end() :], parts
+	return piece, "", {}
+
+
 def _classify(tokens: list[str], street: bool = True) -> tuple[str | None, str | None, list[str]]:
 	"""Pick the generic and the direction out of a street's words; the rest are content.
 
@@ -302,6 +322,10 @@ def parse_query(query: str | None) -> ParsedQuery:
 		apartment = civic_parts.get("apartment")
 	# A comma separates the street from the municipality ("125 rue X, Saint-Adrien").
 	pieces = [p for p in re.split(r"[,;]", text) if _WORD.search(p)]
+	if pieces and not civic_parts:
+		# Street first: "rue Principale 125, Saint-Adrien".
+		street, after, civic_parts = _take_trailing_civic(pieces[0])
+		pieces = [street, after, *pieces[1:]] if civic_parts else pieces
 	street_words = _WORD.findall(pieces[0]) if pieces else []
 	municipality_words = [w for p in pieces[1:] for w in _WORD.findall(p)]
 	generic, direction, street_tokens = _classify(street_words)

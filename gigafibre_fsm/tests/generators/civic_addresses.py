@@ -604,7 +604,17 @@ def _abbreviate_saints(text: str, rng: random.Random) -> str:
 	return text.replace("Sainte-", form[1]).replace("Saint-", form[0])
 
 
-FAMILIES = ("typo", "accent", "abbreviation", "apartment", "postal_code", "municipality", "suffix", "mixed")
+FAMILIES = (
+	"typo",
+	"accent",
+	"abbreviation",
+	"apartment",
+	"postal_code",
+	"municipality",
+	"suffix",
+	"mixed",
+	"street_first",
+)
 
 
 def make_query(row: dict, family: str, rng: random.Random) -> str:
@@ -658,7 +668,8 @@ def make_query(row: dict, family: str, rng: random.Random) -> str:
 		apt = str(rng.choice((rng.randint(1, 12), rng.randint(100, 450))))
 		text = rng.choice(_APARTMENT_FORMS).format(apt=apt, civic=civic_text, rest=rest)
 		return f"{text}, {place}" if rng.random() < 0.6 else f"{text} {place}"
-	text = f"{civic_text} {rest}"
+	# Street first ("rue Principale 125, Saint-Adrien"), as often as number first on forms.
+	text = f"{rest} {civic_text}" if family == "street_first" else f"{civic_text} {rest}"
 	query = f"{text}, {place}" if rng.random() < 0.6 else f"{text} {place}"
 	case = rng.random()
 	if case < 0.2:

@@ -163,6 +163,39 @@ def test_route_number_is_part_of_the_street():
 	assert (q.civic, q.generic, q.tokens) == ("517", "route", ("132", "dundee"))
 
 
+@pytest.mark.parametrize(
+	"query",
+	[
+		"rue Principale 125, Saint-Adrien",
+		"rue Principale 125 Saint-Adrien",
+		"Rue Principale 125, St-Adrien J0A 1C0",
+	],
+)
+def test_street_first_reads_like_number_first(query):
+	first = parse_query(query)
+	usual = parse_query("125 rue Principale, Saint-Adrien")
+	assert (first.civic, first.generic, first.street_tokens, first.municipality_tokens) == (
+		usual.civic,
+		usual.generic,
+		usual.street_tokens,
+		usual.municipality_tokens,
+	)
+
+
+def test_street_first_keeps_numbered_streets_and_suffixes():
+	assert parse_query("route 117, Mont-Laurier").civic is None
+	assert (
+		parse_query("route 117 1250, Mont-Laurier").civic,
+		parse_query("route 117 1250").street_tokens,
+	) == (
+		"1250",
+		("117",),
+	)
+	q = parse_query("3e rang 125A, Wotton")
+	assert (q.civic, q.suffix, q.street_tokens, q.municipality_tokens) == ("125", "A", ("3e",), ("wotton",))
+	assert parse_query("rue du 24 Juin").civic is None
+
+
 def test_direction():
 	q = parse_query("3 boul. Ste-Anne E, St-Stanislas-de-Kostka")
 	assert (q.generic, q.direction, q.street_tokens) == ("boulevard", "est", ("sainte", "anne"))

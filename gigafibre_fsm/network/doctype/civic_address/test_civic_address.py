@@ -65,6 +65,11 @@ QUERIES = {
 	"route number": ("517 route 132 dundee", "0007"),
 	"upper case": ("8 MONTEE CAZAVILLE SAINT-ANICET", "0004"),
 	"rang": ("40 rg St-Joseph, Ste-Barbe", "0005"),
+	"street first": ("rue Principale 125, Saint-Anicet", "0001"),
+	"street first without comma": ("rue Principale 125 St-Anicet", "0001"),
+	"street first with suffix": ("Rue Principale 125A, Saint-Anicet", "0002"),
+	"street first, long name": ("chemin de la Rivière-aux-Outardes 1820, St-Anicet", "0003"),
+	"street first, route number": ("route 132 517, Dundee", "0007"),
 }
 
 API_FIELDS = {
