@@ -42,7 +42,7 @@ and batch. What runs for each new document, and why it equals a save:
    row. Global search is updated as a save does; no Version row is written (an insert writes
    none); realtime list updates are not sent.
 
-A document a check refuses raises the controller's typed error; the importer logs it and the
+A document a check refuses raises the controller's typed error; the step logs it and the
 batch goes on. The database's unique keys stay the last word: a multi-row INSERT that still
 hits one is retried row by row, so only the offending row is refused.
 """

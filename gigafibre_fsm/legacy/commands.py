@@ -15,7 +15,8 @@ def import_legacy_command(context, tables: str = "", dry_run: bool = False):
 	"""Import the legacy PHP application's databases (site config `legacy_db` or Gigafibre Settings)."""
 	import frappe
 
-	from gigafibre_fsm.legacy.run import STEPS, import_legacy
+	from gigafibre_fsm.legacy.run import import_legacy
+	from gigafibre_fsm.legacy.tables import STEPS
 
 	site = get_site(context)
 	names = [t.strip() for t in tables.split(",") if t.strip()]

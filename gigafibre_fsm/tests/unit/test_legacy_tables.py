@@ -1,12 +1,23 @@
-"""Legacy rows → document values: the conversions the import relies on, without a database."""
+"""Legacy rows → document values: each table's conversion, and the counts of a run, without a
+database."""
 
 from decimal import Decimal
 
 import pytest
 
-from gigafibre_fsm.legacy import convert as mapping
+from gigafibre_fsm.legacy import convert
 from gigafibre_fsm.legacy.convert import Context, Rejected
 from gigafibre_fsm.legacy.reconciliation import ReasonCount, TableCounts, rows, totals
+from gigafibre_fsm.legacy.tables import (
+	arrangements,
+	customers,
+	equipment,
+	fibre_drops,
+	history,
+	locations,
+	phone_lines,
+	quotes,
+)
 from gigafibre_fsm.rules.outcomes import Outcomes
 
 JAN_2024 = 1704110400  # 2024-01-01 12:00 UTC
@@ -14,9 +25,9 @@ JAN_2024 = 1704110400  # 2024-01-01 12:00 UTC
 
 def context(**names) -> Context:
 	ctx = Context()
-	for table, mapping_ in names.items():
-		ctx.names[table] = mapping_
-		ctx.source_ids[table] = set(mapping_)
+	for table, found in names.items():
+		ctx.names[table] = found
+		ctx.source_ids[table] = set(found)
 	return ctx
 
 
@@ -33,7 +44,7 @@ def test_account_becomes_customer_contact_and_billing_address():
 		1001: {"address1": "12-125A rue Principale", "city": "ST-ZENON", "zip": "j0k3n0", "state": "Qc"}
 	}
 	ctx.cities = {"saint-zenon": "Saint-Zénon"}
-	plan = mapping.convert_account(account(), ctx)
+	plan = customers.convert_account(account(), ctx)
 	assert plan.values["customer_name"] == "Hélène Côté"
 	assert plan.values["customer_group"] == "Résidentiel"
 	assert plan.values["language"] == "fr"
@@ -47,35 +58,35 @@ def test_account_becomes_customer_contact_and_billing_address():
 
 
 def test_account_dirt_is_a_warning_not_a_loss_of_the_customer():
-	plan = mapping.convert_account(
+	plan = customers.convert_account(
 		account(group_id=3, email="jean at videotron.ca", stripe_id="xyz", status=9), context()
 	)
 	reasons = [w.reason for w in plan.warnings]
-	assert reasons.count(mapping.UNKNOWN_CODE) == 2
-	assert mapping.INVALID in reasons
+	assert reasons.count(convert.UNKNOWN_CODE) == 2
+	assert convert.INVALID in reasons
 	assert plan.values["stripe_id"] is None
 	assert "Contact" in dict(plan.others)
 
 
 def test_suspended_when_the_account_says_so_or_a_dated_suspension_still_runs():
 	now = JAN_2024
-	assert mapping.is_suspended({"status": 2}, [], now)
-	assert mapping.is_suspended({"status": 1}, [{"date_start": now - 86400, "date_end": 0}], now)
-	assert not mapping.is_suspended({"status": 1}, [{"date_start": 0, "date_end": 0}], now)
-	assert not mapping.is_suspended({"status": 1}, [{"date_start": now - 9, "date_end": now - 1}], now)
-	assert not mapping.is_suspended({"status": 0}, [{"date_start": now - 9, "date_end": 0}], now)
+	assert customers.is_suspended({"status": 2}, [], now)
+	assert customers.is_suspended({"status": 1}, [{"date_start": now - 86400, "date_end": 0}], now)
+	assert not customers.is_suspended({"status": 1}, [{"date_start": 0, "date_end": 0}], now)
+	assert not customers.is_suspended({"status": 1}, [{"date_start": now - 9, "date_end": now - 1}], now)
+	assert not customers.is_suspended({"status": 0}, [{"date_start": now - 9, "date_end": 0}], now)
 
 
 def test_orphans_and_children_of_rejected_rows_are_told_apart():
 	ctx = context(account={1001: "Client A"})
 	ctx.source_ids["account"].add(1002)
 	with pytest.raises(Rejected) as orphan:
-		mapping.parent(ctx, "account", 9999)
-	assert orphan.value.issue.reason == mapping.ORPHAN.format("account")
+		convert.parent(ctx, "account", 9999)
+	assert orphan.value.issue.reason == convert.ORPHAN.format("account")
 	with pytest.raises(Rejected) as child:
-		mapping.parent(ctx, "account", 1002)
-	assert child.value.issue.reason == mapping.PARENT_NOT_IMPORTED.format("account")
-	assert mapping.parent(ctx, "account", 1001) == "Client A"
+		convert.parent(ctx, "account", 1002)
+	assert child.value.issue.reason == convert.PARENT_NOT_IMPORTED.format("account")
+	assert convert.parent(ctx, "account", 1001) == "Client A"
 
 
 @pytest.mark.parametrize(
@@ -90,15 +101,15 @@ def test_orphans_and_children_of_rejected_rows_are_told_apart():
 	],
 )
 def test_location_status_follows_its_best_service(statuses, account_status, expected):
-	assert mapping.location_status([{"status": s} for s in statuses], account_status) == expected
+	assert locations.location_status([{"status": s} for s in statuses], account_status) == expected
 
 
 def test_coordinates_unknown_zero_and_flipped():
-	notes = mapping.Notes()
-	assert mapping.coordinates(notes, None, None) == (None, None)
-	assert mapping.coordinates(notes, 0.0, 0.0) == (None, None)
-	assert mapping.coordinates(notes, 46.545123, 73.8171) == ("46.545123", "-73.8171")
-	assert [w.reason for w in notes.warnings] == [mapping.INVALID, mapping.REPAIRED]
+	notes = convert.Notes()
+	assert convert.coordinates(notes, None, None) == (None, None)
+	assert convert.coordinates(notes, 0.0, 0.0) == (None, None)
+	assert convert.coordinates(notes, 46.545123, 73.8171) == ("46.545123", "-73.8171")
+	assert [w.reason for w in notes.warnings] == [convert.INVALID, convert.REPAIRED]
 
 
 def test_quote_lines_of_unknown_products_are_left_out_with_their_amount():
@@ -114,32 +125,32 @@ def test_quote_lines_of_unknown_products_are_left_out_with_their_amount():
 	)
 	row = {"id": 7, "account_id": 1001, "date": JAN_2024, "name": "Soumission", "materiel": materiel,
 		"mensuel": "a:1:{i:0;" + line.format(7, "FTTH80I", 79.95, 1, 79.95) + "}"}  # fmt: skip
-	plan = mapping.convert_soumission(row, ctx)
+	plan = quotes.convert_soumission(row, ctx)
 	assert [i["item_code"] for i in plan.values["items"]] == ["FRAISDEP", "FTTH80I"]
 	# A free line keeps its rate of 0 (ERPNext would put the list price on an empty one).
 	assert plan.values["items"][0]["price_list_rate"] == Decimal("0")
 	assert plan.amount == Decimal("79.95")
-	(left_out,) = [w for w in plan.warnings if w.reason == mapping.UNKNOWN_PRODUCT]
+	(left_out,) = [w for w in plan.warnings if w.reason == convert.UNKNOWN_PRODUCT]
 	assert left_out.amount == Decimal("25.00")
 
 
 def test_an_orphan_quote_or_arrangement_carries_its_money_into_the_log():
 	ctx = context(account={})
 	with pytest.raises(Rejected) as quote:
-		mapping.convert_soumission(
+		quotes.convert_soumission(
 			{"id": 1, "account_id": 5, "date": JAN_2024, "materiel": None, "mensuel": None}, ctx
 		)
 	assert quote.value.issue.amount == Decimal("0.00")
 	with pytest.raises(Rejected) as accord:
-		mapping.convert_accord({"id": 1, "account_id": 5, "montant": 49.95 + 28.95 + 0.69}, ctx)
+		arrangements.convert_accord({"id": 1, "account_id": 5, "montant": 49.95 + 28.95 + 0.69}, ctx)
 	assert accord.value.issue.amount == Decimal("79.59")
 
 
 def test_fibre_serial_in_the_equipment_form_and_reserved_kept():
-	notes = mapping.Notes()
-	assert mapping.drop_serial(notes, " rcmg 1a2b3c4d ") == "RCMG1A2B3C4D"
-	assert mapping.drop_serial(notes, "reserved-4512") == "RESERVED-4512"
-	assert mapping.drop_serial(notes, "") is None
+	notes = convert.Notes()
+	assert fibre_drops.drop_serial(notes, " rcmg 1a2b3c4d ") == "RCMG1A2B3C4D"
+	assert fibre_drops.drop_serial(notes, "reserved-4512") == "RESERVED-4512"
+	assert fibre_drops.drop_serial(notes, "") is None
 	assert not notes.warnings
 
 
@@ -158,7 +169,7 @@ def test_device_gets_its_wifi_sip_and_radius_secrets():
 	ctx.products = {1: {"lineprofile": 101, "serviceprofile": 1}}
 	row = {"id": 30001, "account_id": 1001, "delivery_id": 2001, "category": "Routeur", "sn": "22 1234",
 		"mac": "50c7.bf00.0001", "manufacturer": "TP-Link", "model": "Deco X20", "status": 1}  # fmt: skip
-	plan = mapping.convert_device(row, ctx)
+	plan = equipment.convert_device(row, ctx)
 	values = plan.values
 	assert (values["equipment_type"], values["status"]) == ("Router", "Active")
 	assert (values["serial_number"], values["mac_address"]) == ("221234", "50:C7:BF:00:00:01")
@@ -176,7 +187,7 @@ def test_a_911_registration_without_a_line_is_a_cancelled_line_that_keeps_it():
 	row = {"id": 9, "account_id": 1001, "phone": "1-819-555-0199", "street_number": "125A", "apt": "",
 		"street_name": "rue Principale", "city": "Saint-Zénon", "state": "QC", "zip": "J0K3N0",
 		"code_cauca": "62075", "class_service": "res"}  # fmt: skip
-	plan = mapping.convert_phone_addr(row, ctx)
+	plan = phone_lines.convert_phone_addr(row, ctx)
 	values = plan.values
 	assert (values["did"], values["status"]) == ("8195550199", "Cancelled")
 	assert (values["e911_civic_number"], values["e911_civic_suffix"]) == ("125", "A")
@@ -186,14 +197,14 @@ def test_a_911_registration_without_a_line_is_a_cancelled_line_that_keeps_it():
 @pytest.mark.parametrize("ip", ["", "0.0.0.0", "100.64.1"])
 def test_ip_history_without_an_address_is_rejected(ip):
 	with pytest.raises(Rejected):
-		mapping.convert_ip(
+		history.convert_ip(
 			{"id": 1, "delivery_id": 2001, "ip": ip, "date": JAN_2024}, context(delivery={2001: "LOC-1"})
 		)
 
 
 def test_newest_row_per_key_and_what_it_supersedes():
 	rows_ = [{"id": 1, "k": "a"}, {"id": 3, "k": "a"}, {"id": 2, "k": "b"}, {"id": 4, "k": None}]
-	newest, superseded = mapping.newest_by(rows_, lambda r: r["k"])
+	newest, superseded = convert.newest_by(rows_, lambda r: r["k"])
 	assert {k: r["id"] for k, r in newest.items()} == {"a": 3, "b": 2}
 	assert superseded == {1: 3}
 
@@ -235,8 +246,27 @@ def test_a_row_of_the_run_reads_its_money_as_exact_cents():
 	assert TableCounts.from_row({**row, "source_table": "account"}).source_total is None
 
 
-def test_conversion_and_reconciliation_are_pure():
+def test_the_shared_conversion_and_the_reconciliation_are_pure():
 	from gigafibre_fsm.legacy import reconciliation
 
-	assert "frappe" not in mapping.__dict__
+	assert "frappe" not in convert.__dict__
 	assert "frappe" not in reconciliation.__dict__
+
+
+def test_a_table_s_conversion_never_touches_the_database():
+	"""Beside its step, a table module's functions are pure: only the step reads and writes."""
+	import importlib
+	import inspect
+	import pkgutil
+
+	from gigafibre_fsm.legacy import tables
+
+	checked = 0
+	for info in pkgutil.iter_modules(tables.__path__):
+		module = importlib.import_module(f"{tables.__name__}.{info.name}")
+		for name, function in inspect.getmembers(module, inspect.isfunction):
+			if function.__module__ == module.__name__:
+				code = [function.__code__, *(c for c in function.__code__.co_consts if inspect.iscode(c))]
+				assert not any("frappe" in c.co_names for c in code), f"{info.name}.{name}"
+				checked += 1
+	assert checked > 20
