@@ -1,15 +1,16 @@
 """Cleaning rules for legacy column values. Pure Python: no frappe, no database.
 
-Every parser follows one convention so the importer can log instead of guessing:
+Every parser follows one convention so the import can log instead of guessing:
 
 - the clean value when the legacy value is usable;
 - ``None`` when the legacy value means "nothing" (NULL, empty text, a 0 timestamp);
 - an :class:`Invalid` when a value is present but unusable (an unknown status code, a
   timestamp in 1969, text that is not a number). ``str(invalid)`` is the log message.
 
-Addresses are taken apart by the app's one splitter, ``rules.address.split_address``; a
-drop's status is the one rule of ``network.fibre_port`` over its installed serial, so neither
-is written here.
+Addresses are taken apart by the app's one splitter, ``rules.address.split_address``, and
+postal codes checked by ``rules.address``; codes and municipalities are compared folded by
+``rules.text``; money is rounded to the cent by ``billing.taxes``; a drop's status is the one
+rule of ``network.fibre_port`` over its installed serial: none of these is written here.
 
 Text repair uses ``ftfy`` (the maintained mojibake fixer) plus a narrow fallback for the
 short all-mojibake strings ftfy leaves alone. PHP arrays are decoded with ``phpserialize``;
@@ -24,14 +25,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import ftfy
 import phpserialize
 
+from gigafibre_fsm.billing.taxes import to_cents
 from gigafibre_fsm.rules.address import AddressParts, normalize_postal_code, split_address
+from gigafibre_fsm.rules.text import SAINTS, fold
 
 MONTREAL = ZoneInfo("America/Montreal")
 
@@ -42,12 +45,10 @@ LATEST_TIMESTAMP = 4102444800  # 2100-01-01T00:00:00Z
 # The columns are signed INT: PHP code that overflowed stored the largest value.
 INT_MAX = 2**31 - 1
 
-CENT = Decimal("0.01")
-
 
 @dataclass(frozen=True)
 class Invalid:
-	"""A legacy value that is present but unusable; the importer logs ``str()`` of it."""
+	"""A legacy value that is present but unusable; the import logs ``str()`` of it."""
 
 	what: str
 	value: Any
@@ -157,7 +158,7 @@ def to_money(value: Any, *, what: str = "amount") -> Decimal | Invalid | None:
 	number = to_decimal(value, what=what)
 	if not isinstance(number, Decimal):
 		return number
-	cents = number.quantize(CENT, rounding=ROUND_HALF_UP)
+	cents = to_cents(number)
 	return cents if cents else abs(cents)  # never "-0.00"
 
 
@@ -317,6 +318,9 @@ def restore_lossy(text: str | None, vocabulary: Iterable[str] = QUEBEC_WORDS) ->
 	return _WORD.sub(fill, text)
 
 
+# Finds an address inside what staff typed in the email column ("jean@x.ca; marie@y.ca",
+# "<JEAN@X.CA>", "n/a"): it repairs dirty legacy text, a different job from checking the one
+# address a customer gives with a new order (orders/order_input.read_email, Frappe's check).
 _EMAIL = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~.\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}")
 _NO_EMAIL = {"-", "--", ".", "n/a", "na", "n.a.", "aucun", "aucune", "none", "non", "no", "x", "null"}
 
@@ -374,9 +378,9 @@ LANGUAGE = {"fr": "fr", "en": "en"}
 
 
 def _fold(value: Any) -> str:
+	"""Repaired, folded (``rules.text.fold``: no accents, lower case) and with single spaces."""
 	text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-	text = unicodedata.normalize("NFKD", repair_text(text) or "")
-	return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+	return " ".join(fold(repair_text(text)).split())
 
 
 def _by_number(value: Any, mapping: dict[int, str], what: str) -> str | Invalid:
@@ -476,13 +480,14 @@ def clean_ip(value: str | bytes | None) -> str | Invalid | None:
 	return str(address)
 
 
-_SAINT = re.compile(r"\b(st|ste)[.\s]*-\s*", re.I)
+# "St-", "Ste-" (``rules.text.SAINTS``) at the start of a hyphenated name.
+_SAINT = re.compile(r"\b({})[.\s]*-\s*".format("|".join(sorted(SAINTS, key=len, reverse=True))), re.I)
 
 
 def city_key(value: str | bytes | None) -> str:
 	"""What two spellings of one municipality share: ``"ST-ZENON"`` and ``"Saint-Zénon"`` → ``"saint-zenon"``."""
 	text = _fold(value) if value is not None else ""
-	text = _SAINT.sub(lambda m: "saint-" if m[1].lower() == "st" else "sainte-", text)
+	text = _SAINT.sub(lambda m: SAINTS[m[1].lower()] + "-", text)
 	return re.sub(r"\s*-\s*", "-", text)
 
 

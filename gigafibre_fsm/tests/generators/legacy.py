@@ -26,11 +26,12 @@ import sys
 import time
 import unicodedata
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import pymysql
 
+from gigafibre_fsm.billing.taxes import Totals, to_cents
 from gigafibre_fsm.legacy.clean import mysql_latin1_decode, to_money
 
 # The contract the import reads, beside it.
@@ -274,7 +275,7 @@ def _pick_count(total: int, rate: float) -> int:
 
 def _money(value: float | Decimal) -> float:
 	"""A price with cents as the PHP application stored it (a DOUBLE)."""
-	return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+	return float(to_cents(Decimal(str(value))))
 
 
 class Builder:
@@ -1330,8 +1331,8 @@ class Builder:
 				if rng.random() < 0.45
 				else Decimal(rng.choice(("75.00", "112.50", "150.00", "49.95", "237.40", "89.99")))
 			)
-			tps = (subtotal * Decimal("0.05")).quantize(Decimal("0.01"), ROUND_HALF_UP)
-			tvq = (subtotal * Decimal("0.09975")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+			taxes = Totals.of(subtotal)
+			tps, tvq = taxes.tps, taxes.tvq
 			self.add(
 				"bon_travail",
 				id=ident,
