@@ -24,6 +24,7 @@ from gigafibre_fsm.legacy import clean
 from gigafibre_fsm.legacy.clean import Invalid
 from gigafibre_fsm.rules.address import format_coordinate, parse_coordinate
 from gigafibre_fsm.rules.phone import format_phone, normalize_phone
+from gigafibre_fsm.service.identifiers import normalize_mac, normalize_serial
 
 # Reasons are stored in English and grouped on in the reconciliation report.
 ORPHAN = "Orphan: {0} does not exist"
@@ -118,8 +119,7 @@ class Context:
 class Notes:
 	"""Collects the warnings of one row while its values are cleaned."""
 
-	def __init__(self, table: str | None = None):
-		self.table = table
+	def __init__(self):
 		self.warnings: list[Issue] = []
 
 	def value(self, result, default=None):
@@ -257,6 +257,24 @@ def phone_number(notes: Notes, value, what: str) -> str | None:
 		return format_phone(did)
 	notes.warn(INVALID, f"{what} {text!r}: not a 10-digit number, kept as typed")
 	return text
+
+
+def mac_address(notes: Notes, value, what: str = "mac") -> str | None:
+	"""A MAC in the equipment's form; a value that is not one is left out with a warning."""
+	text = clean.clean_text(value)
+	mac = normalize_mac(text)
+	if text and not mac:
+		notes.warn(INVALID, f"{what} {text!r}: not a MAC address")
+	return mac
+
+
+def serial_number(notes: Notes, value, what: str = "sn") -> str | None:
+	"""A serial in the equipment's form; a value that is not one is left out with a warning."""
+	text = clean.clean_text(value)
+	serial = normalize_serial(text)
+	if text and not serial:
+		notes.warn(INVALID, f"{what} {text!r}: not a serial number")
+	return serial
 
 
 def split(ctx: Context, notes: Notes, address1, address2=None):

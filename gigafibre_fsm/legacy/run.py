@@ -455,18 +455,20 @@ class Importer:
 
 	# -- what the steps share: the context, loaded once per run ---------------------------
 
-	def names(self, table: str, doctype: str, fieldname: str) -> dict:
-		"""{legacy id (int): record name} of the records imported from a table."""
-		found = {int(k) if k.isdigit() else k: n for k, n in legacy_names(doctype, fieldname).items()}
-		self.ctx.names[table] = found
-		return found
-
-	def source_ids(self, table: str) -> set:
-		if not self.ctx.source_ids.get(table):
-			self.ctx.source_ids[table] = {
-				r["id"] for r in self.source.query(f"select id from {self.source.table(table)}")
+	def load_parents(self, *tables: str) -> None:
+		"""The records the rows of these tables became, by legacy id (``ctx.names``), and the ids
+		the source holds (``ctx.source_ids``): a row whose parent is in neither is an orphan, one
+		whose parent was not imported shares its fate (``convert.parent``)."""
+		for table in tables:
+			step = STEPS[table]
+			self.ctx.names[table] = {
+				int(k) if k.isdigit() else k: n
+				for k, n in legacy_names(step.doctype, step.legacy_field).items()
 			}
-		return self.ctx.source_ids[table]
+			if not self.ctx.source_ids.get(table):
+				self.ctx.source_ids[table] = {
+					r["id"] for r in self.source.query(f"select id from {self.source.table(table)}")
+				}
 
 	def prepare_common(self) -> None:
 		"""Settings and vocabularies every step may need, loaded once per run."""

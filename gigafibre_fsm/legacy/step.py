@@ -138,10 +138,10 @@ class Step:
 	writers are shared by the steps of the run.
 	"""
 
-	key = ""
-	doctype = ""
-	legacy_field = ""
-	sources: tuple[str, ...] = ()
+	key = ""  # the legacy table that drives the step (the name ``--tables`` takes)
+	doctype = ""  # what its rows become
+	legacy_field = ""  # the doctype's unique field holding the legacy id
+	sources: tuple[str, ...] = ()  # every table it reads rows of, each counted on its own
 	money_column = ""  # of a money table: the amount a row not imported leaves out
 
 	def __init__(self, importer):

@@ -70,8 +70,7 @@ class ArrangementStep(Step):
 
 	def prepare(self):
 		self.load_existing()
-		self.imp.names("account", "Customer", "legacy_customer_id")
-		self.imp.source_ids("account")
+		self.imp.load_parents("account")
 		self.imp.load_staff()
 		self.duplicates = self.source.duplicates("accord_paiement")
 		self.writer = self.new_writer()

@@ -11,7 +11,6 @@ import frappe
 from gigafibre_fsm.legacy import clean
 from gigafibre_fsm.legacy.clean import Invalid
 from gigafibre_fsm.legacy.convert import (
-	INVALID,
 	NO_TARGET,
 	SUPERSEDED,
 	UNKNOWN_CODE,
@@ -20,27 +19,17 @@ from gigafibre_fsm.legacy.convert import (
 	Notes,
 	Plan,
 	Rejected,
+	mac_address,
 	newest_by,
 	parent,
 	positive,
+	serial_number,
 )
 from gigafibre_fsm.legacy.step import Step
 from gigafibre_fsm.service.identifiers import normalize_mac, normalize_serial
 
 # ---------------------------------------------------------------------------------------
 # Conversion
-
-
-def mac_of(value) -> str | None:
-	"""The MAC a genieacs.wifi row names (its ``serial`` column), in the equipment's form."""
-	text = clean.clean_text(value)
-	return normalize_mac(text) if text else None
-
-
-def serial_of(value) -> str | None:
-	"""The serial a genieacs.voip row names, in the equipment's form."""
-	text = clean.clean_text(value)
-	return normalize_serial(text) if text else None
 
 
 def device_secrets(
@@ -94,14 +83,8 @@ def convert_device(row: dict, ctx: Context) -> Plan:
 		customer = parent(ctx, "account", row.get("account_id"))
 		if positive(row.get("delivery_id")):
 			location = parent(ctx, "delivery", row.get("delivery_id"))
-	raw_serial = clean.clean_text(row.get("sn"))
-	serial = normalize_serial(raw_serial) if raw_serial else None
-	if raw_serial and not serial:
-		notes.warn(INVALID, f"sn {raw_serial!r}: not a serial number")
-	raw_mac = clean.clean_text(row.get("mac"))
-	mac = normalize_mac(raw_mac) if raw_mac else None
-	if raw_mac and not mac:
-		notes.warn(INVALID, f"mac {raw_mac!r}: not a MAC address")
+	serial = serial_number(notes, row.get("sn"))
+	mac = mac_address(notes, row.get("mac"))
 	values = {
 		"equipment_type": equipment_type,
 		"status": status,
@@ -131,16 +114,18 @@ class DeviceStep(Step):
 	def prepare(self):
 		self.load_existing()
 		imp, ctx = self.imp, self.ctx
-		imp.names("account", "Customer", "legacy_customer_id")
-		imp.names("delivery", "Service Location", "legacy_delivery_id")
-		imp.source_ids("account")
-		imp.source_ids("delivery")
+		imp.load_parents("account", "delivery")
 		imp.load_products()
 		self.duplicates = self.source.duplicates("device")
 		self.wifi_rows = self.source.query(f"select * from {self.source.table('genieacs.wifi')}")
 		self.voip_rows = self.source.query(f"select * from {self.source.table('genieacs.voip')}")
-		ctx.wifi, self.wifi_superseded = newest_by(self.wifi_rows, lambda r: mac_of(r.get("serial")))
-		ctx.voip, self.voip_superseded = newest_by(self.voip_rows, lambda r: serial_of(r.get("serial")))
+		# The old ACS names a device by its MAC (genieacs.wifi) or its serial (genieacs.voip).
+		ctx.wifi, self.wifi_superseded = newest_by(
+			self.wifi_rows, lambda r: normalize_mac(clean.clean_text(r.get("serial")))
+		)
+		ctx.voip, self.voip_superseded = newest_by(
+			self.voip_rows, lambda r: normalize_serial(clean.clean_text(r.get("serial")))
+		)
 		self.radius_rows = self.source.query(
 			f"select * from {self.source.table('service')} where ifnull(radius_user, '') != '' order by id"
 		)

@@ -120,7 +120,7 @@ class FibreStep(Step):
 		self.load_existing()
 		imp = self.imp
 		imp.prepare_common()
-		imp.names("delivery", "Service Location", "legacy_delivery_id")
+		imp.load_parents("delivery")
 		imp.load_services()
 		self.ensure_olts()
 		self.index = imp.index

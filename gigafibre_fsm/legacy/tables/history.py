@@ -80,8 +80,7 @@ class HistoryStep(Step):
 
 	def prepare(self):
 		self.imp.prepare_common()
-		self.imp.names("delivery", "Service Location", "legacy_delivery_id")
-		self.imp.source_ids("delivery")
+		self.imp.load_parents("delivery")
 		self.load_existing()
 		self.duplicates = self.source.duplicates(self.key)
 		self.next_idx = defaultdict(int)

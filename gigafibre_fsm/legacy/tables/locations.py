@@ -92,8 +92,7 @@ class DeliveryStep(Step):
 	def prepare(self):
 		self.load_existing()
 		self.imp.prepare_common()
-		self.imp.names("account", "Customer", "legacy_customer_id")
-		self.imp.source_ids("account")
+		self.imp.load_parents("account")
 		self.imp.load_products()
 		self.imp.load_services()
 		self.imp.load_account_statuses()

@@ -84,8 +84,7 @@ class PaymentMethodStep(Step):
 
 	def prepare(self):
 		self.load_existing()
-		self.imp.names("account", "Customer", "legacy_customer_id")
-		self.imp.source_ids("account")
+		self.imp.load_parents("account")
 		self.writer = self.new_writer()
 
 	def pages(self, source_table, after):

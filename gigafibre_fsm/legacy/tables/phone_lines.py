@@ -18,6 +18,7 @@ from gigafibre_fsm.legacy.convert import (
 	Plan,
 	Rejected,
 	city,
+	mac_address,
 	newest_by,
 	parent,
 	positive,
@@ -25,7 +26,6 @@ from gigafibre_fsm.legacy.convert import (
 )
 from gigafibre_fsm.legacy.step import Step, duplicate_issue, legacy_names
 from gigafibre_fsm.rules.phone import normalize_phone
-from gigafibre_fsm.service.identifiers import normalize_mac
 
 # ---------------------------------------------------------------------------------------
 # Conversion
@@ -61,13 +61,9 @@ def e911_values(notes: Notes, ctx: Context, addr: dict) -> dict:
 
 
 def ata_values(notes: Notes, prov: dict) -> dict:
-	raw_mac = clean.clean_text(prov.get("mac"))
-	mac = normalize_mac(raw_mac) if raw_mac else None
-	if raw_mac and not mac:
-		notes.warn(INVALID, f"mac {raw_mac!r}: not a MAC address")
 	return {
 		"ata_model": (clean.clean_text(prov.get("app")) or "").upper() or None,
-		"ata_mac": mac,
+		"ata_mac": mac_address(notes, prov.get("mac")),
 		"ata_password": prov.get("password") or None,
 		"international_calls": 1 if prov.get("internationnal") else 0,
 		"legacy_phone_provisioning_id": str(prov["id"]),
@@ -148,9 +144,7 @@ class PhoneLineStep(Step):
 	def prepare(self):
 		imp, ctx = self.imp, self.ctx
 		imp.prepare_common()
-		imp.names("account", "Customer", "legacy_customer_id")
-		imp.names("delivery", "Service Location", "legacy_delivery_id")
-		imp.source_ids("account")
+		imp.load_parents("account", "delivery")
 		imp.load_services()
 		imp.load_account_statuses()
 		self.pbx_duplicates = self.source.duplicates("pbx")

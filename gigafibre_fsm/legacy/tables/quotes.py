@@ -111,8 +111,7 @@ class QuoteStep(Step):
 		self.load_existing()
 		imp = self.imp
 		imp.prepare_common()
-		imp.names("account", "Customer", "legacy_customer_id")
-		imp.source_ids("account")
+		imp.load_parents("account")
 		self.ctx.item_codes = {n.upper() for n in frappe.get_all("Item", pluck="name")}
 		self.writer = self.new_writer()
 

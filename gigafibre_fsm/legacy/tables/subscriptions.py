@@ -72,11 +72,7 @@ class ServiceStep(Step):
 
 	def prepare(self):
 		self.load_existing()
-		self.imp.names("account", "Customer", "legacy_customer_id")
-		self.imp.names("delivery", "Service Location", "legacy_delivery_id")
-		self.imp.names("product", "Item", "legacy_product_id")
-		self.imp.source_ids("account")
-		self.imp.source_ids("delivery")
+		self.imp.load_parents("account", "delivery", "product")
 		self.imp.load_products()
 		self.duplicates = self.source.duplicates("service")
 		self.writer = self.new_writer()

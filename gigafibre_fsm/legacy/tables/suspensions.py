@@ -36,8 +36,7 @@ class SuspensionStep(Step):
 
 	def prepare(self):
 		self.load_existing()
-		self.imp.names("account", "Customer", "legacy_customer_id")
-		self.imp.source_ids("account")
+		self.imp.load_parents("account")
 		self.duplicates = self.source.duplicates("account_suspension")
 		self.writer = self.new_writer()
 

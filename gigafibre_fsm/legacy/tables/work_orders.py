@@ -110,9 +110,7 @@ class WorkOrderStep(Step):
 	def prepare(self):
 		self.load_existing()
 		imp = self.imp
-		imp.names("account", "Customer", "legacy_customer_id")
-		imp.names("product", "Item", "legacy_product_id")
-		imp.source_ids("account")
+		imp.load_parents("account", "product")
 		imp.load_staff()
 		self.duplicates = self.source.duplicates("bon_travail")
 		self.items = defaultdict(list)
