@@ -1,6 +1,6 @@
 """Benchmark of the legacy import: the DOMAIN.md-sized legacy database, imported and re-imported.
 
-Generates the legacy databases with the app's generator (scale 1.0: the production sizes,
+Generates the legacy databases with tests/generators/legacy.py (scale 1.0: the production sizes,
 about 208,000 rows), imports them into a site and prints, per legacy table, its rows, the
 seconds its step took and the rows per second, then the total; then runs the import again
 (nothing changed: the no-op re-run) and prints its time. The databases are dropped at the
