@@ -45,6 +45,7 @@ PURE = (
 	"gigafibre_fsm.service.identifiers",
 	"gigafibre_fsm.voip.e911",
 	"gigafibre_fsm.legacy.clean",
+	"gigafibre_fsm.legacy.convert",
 	"gigafibre_fsm.legacy.reconciliation",
 )
 PURE_LIBRARIES = ("rapidfuzz", "phpserialize", "ftfy", "babel")
