@@ -113,9 +113,8 @@ def run(checks: Checks) -> None:
 	)
 
 	# Installation tasks of older orders (tests/upgrade_seed.py) are found by their key now.
-	seeded = frappe.get_all(
-		"Task", filters={"project": "Installation - upgrade seed"}, fields=["subject", "type"]
-	)
+	project = frappe.db.get_value("Project", {"project_name": "Installation - upgrade seed"})
+	seeded = frappe.get_all("Task", filters={"project": project or ""}, fields=["subject", "type"])
 	checks.check(len(seeded) == 9, "the older orders' tasks are there", len(seeded))
 	wrong_keys = [
 		(t.subject, t.type) for t in seeded if (t.type or None) != task_types.key_of_subject(t.subject)
@@ -123,7 +122,7 @@ def run(checks: Checks) -> None:
 	checks.check(not wrong_keys, "every installation task has its key, and no other task got one", wrong_keys)
 	checks.check(
 		frappe.db.get_value(
-			"Task", {"project": "Installation - upgrade seed", "type": "Verify ONT Signal"}, "subject"
+			"Task", {"project": project or "", "type": "Verify ONT Signal"}, "subject"
 		)
 		== "Vérifier signal ONT",
 		"installation day finds « Vérifier signal ONT » by its key",

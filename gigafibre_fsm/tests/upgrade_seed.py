@@ -28,18 +28,22 @@ def main(site: str) -> None:
 	frappe.init(site=site)
 	frappe.connect()
 	try:
-		if not frappe.db.exists("Project", PROJECT):
+		project = frappe.db.get_value("Project", {"project_name": PROJECT})
+		if not project:
 			company = frappe.db.get_value("Company", {}, "name")
-			frappe.get_doc(
-				{"doctype": "Project", "project_name": PROJECT, "company": company, "status": "Open"}
-			).insert(ignore_permissions=True)
+			project = (
+				frappe.get_doc(
+					{"doctype": "Project", "project_name": PROJECT, "company": company, "status": "Open"}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
 			for title in OLD_TITLES:
-				frappe.get_doc({"doctype": "Task", "subject": title, "project": PROJECT}).insert(
+				frappe.get_doc({"doctype": "Task", "subject": title, "project": project}).insert(
 					ignore_permissions=True
 				)
-		# A task a person typed, which no patch may touch.
-		if not frappe.db.exists("Task", {"subject": "Appeler le client"}):
-			frappe.get_doc({"doctype": "Task", "subject": "Appeler le client", "project": PROJECT}).insert(
+			# A task a person typed, which no patch may touch.
+			frappe.get_doc({"doctype": "Task", "subject": "Appeler le client", "project": project}).insert(
 				ignore_permissions=True
 			)
 		frappe.db.commit()
