@@ -110,3 +110,10 @@ def refuse(field: str, message: str, exc: type[Exception] = InvalidOrderError, t
 	except exc as error:
 		error.field = field
 		raise
+
+
+class SetupIncompleteError(frappe.ValidationError):
+	"""The site lacks something only its administrators can set (Gigafibre Settings, ERPNext's
+	setup wizard): the message names it. Not the visitor's fault, and not a crash."""
+
+	http_status_code = 412

@@ -18,6 +18,8 @@ required_apps = ["frappe/erpnext"]
 # ------------
 before_install = "gigafibre_fsm.setup.install.before_install"
 after_install = "gigafibre_fsm.setup.install.after_install"
+# The company exists once the wizard is done: its taxes, groups and defaults (setup/site.py).
+setup_wizard_complete = "gigafibre_fsm.setup.site.after_wizard"
 # Every migrate brings custom fields, roles and permissions up to what this version defines.
 after_migrate = "gigafibre_fsm.setup.install.after_migrate"
 before_uninstall = "gigafibre_fsm.setup.install.before_uninstall"
@@ -55,8 +57,13 @@ doc_events = {
 	},
 	# The pricing engine's catalogue is cached (orders/offer.py): a saved Item clears it.
 	"Item": {
+		"validate": "gigafibre_fsm.overrides.item.validate",
 		"on_update": "gigafibre_fsm.orders.offer.clear_catalogue_cache",
 		"on_trash": "gigafibre_fsm.orders.offer.clear_catalogue_cache",
+	},
+	# Quotes are taxed with the company's template (billing/tax_template.py, cached).
+	"Sales Taxes and Charges Template": {
+		"on_update": "gigafibre_fsm.billing.tax_template.clear_tax_rates_cache",
 	},
 }
 

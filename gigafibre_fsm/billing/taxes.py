@@ -15,6 +15,17 @@ TPS_RATE = Decimal("0.05")
 TVQ_RATE = Decimal("0.09975")
 
 
+@dataclass(frozen=True)
+class TaxRates:
+	"""The two Québec sales taxes as fractions, as the company's taxes template sets them."""
+
+	tps: Decimal = TPS_RATE
+	tvq: Decimal = TVQ_RATE
+
+
+QUEBEC = TaxRates()
+
+
 def to_cents(amount: Decimal) -> Decimal:
 	"""Round to the cent, halves away from zero (0.005 → 0.01), as invoices round."""
 	return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -35,10 +46,10 @@ class Totals:
 	total: Decimal
 
 	@classmethod
-	def of(cls, subtotal: Decimal) -> "Totals":
+	def of(cls, subtotal: Decimal, rates: TaxRates = QUEBEC) -> "Totals":
 		"""Taxes on `subtotal` (already in cents)."""
-		tps = to_cents(subtotal * TPS_RATE)
-		tvq = to_cents(subtotal * TVQ_RATE)
+		tps = to_cents(subtotal * rates.tps)
+		tvq = to_cents(subtotal * rates.tvq)
 		return cls(subtotal=subtotal, tps=tps, tvq=tvq, total=subtotal + tps + tvq)
 
 	def to_dict(self) -> dict:

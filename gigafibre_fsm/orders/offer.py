@@ -8,12 +8,13 @@ clears the cache, hooks.py).
 
 import frappe
 
+from gigafibre_fsm.billing.tax_template import quebec_rates
 from gigafibre_fsm.network.coverage import Site, load_site
 from gigafibre_fsm.orders import pricing
 from gigafibre_fsm.orders.order_input import read_commitment, read_items
 
 CATALOGUE_CACHE_KEY = "gigafibre_fsm:catalogue_rows"
-ITEM_FILTERS = {"service_type": ["is", "set"], "disabled": 0}
+ITEM_FILTERS = {"service_type": ["is", "set"], "disabled": 0, "offered": 1}
 # The API's names of the plan groups (API.md), by the engine's kinds.
 PLAN_GROUPS = {
 	"internet": pricing.INTERNET,
@@ -21,14 +22,81 @@ PLAN_GROUPS = {
 	"tv_addons": pricing.TV_ADDON,
 	"phone": pricing.PHONE,
 }
+NOTICE_JOB = "gigafibre_fsm.orders.offer.notify_support"
 
 
 def catalogue_rows() -> list[dict]:
-	"""The Item rows the pricing engine reads, cached."""
-	return frappe.cache.get_value(
-		CATALOGUE_CACHE_KEY,
-		lambda: frappe.get_all("Item", fields=list(pricing.ITEM_FIELDS), filters=ITEM_FILTERS),
+	"""The Item rows the pricing engine reads, cached; an Item the engine cannot use is left
+	out of the offer (and reported) rather than taking the website down."""
+	return frappe.cache.get_value(CATALOGUE_CACHE_KEY, _usable_rows)
+
+
+def _usable_rows() -> list[dict]:
+	rows = frappe.get_all("Item", fields=list(pricing.ITEM_FIELDS), filters=ITEM_FILTERS, order_by="name")
+	usable, broken, seen = [], [], set()
+	for row in rows:
+		try:
+			item = pricing.item_from_row(row)
+			if item.sku.upper() in seen:
+				raise pricing.CatalogueError(item.sku, pricing._("two Items with this code"))
+		except pricing.CatalogueError as error:
+			broken.append((error.sku, error.render()))
+			continue
+		seen.add(item.sku.upper())
+		usable.append(row)
+	if broken:
+		report_broken_items(broken)
+	return usable
+
+
+def report_broken_items(broken: list[tuple[str, str]]) -> None:
+	"""An Error Log and a notice to Gigafibre Support, whatever the request (a guest's GET is
+	rolled back: both are written outside its transaction)."""
+	text = "\n".join(f"{sku}: {message}" for sku, message in broken)
+	frappe.log_error(
+		title="Catalogue: Items left out of the offer",
+		message=f"The pricing engine cannot use these Items; they are not sold until corrected:\n{text}",
+		reference_doctype="Item",
+		defer_insert=True,
 	)
+	frappe.enqueue(
+		NOTICE_JOB,
+		queue="short",
+		job_id=f"gigafibre_fsm:catalogue_notice:{frappe.local.site}",
+		deduplicate=True,
+		broken=broken,
+	)
+
+
+def notify_support(broken: list[list[str]]) -> None:
+	"""A notification to each Gigafibre Support user for each Item left out of the offer."""
+	from gigafibre_fsm.roles import SUPPORT
+
+	users = frappe.get_all(
+		"Has Role",
+		filters={"role": SUPPORT, "parenttype": "User"},
+		pluck="parent",
+		distinct=True,
+	)
+	users = [u for u in users if frappe.db.get_value("User", u, "enabled")]
+	for sku, message in broken:
+		subject = frappe._("{0} is not offered: {1}").format(sku, message)
+		for user in users:
+			if frappe.db.exists(
+				"Notification Log", {"for_user": user, "document_name": sku, "subject": subject, "read": 0}
+			):
+				continue
+			frappe.get_doc(
+				{
+					"doctype": "Notification Log",
+					"for_user": user,
+					"type": "Alert",
+					"document_type": "Item",
+					"document_name": sku,
+					"subject": subject,
+				}
+			).insert(ignore_permissions=True)
+	frappe.db.commit()  # nosemgrep: a background job's work
 
 
 def clear_catalogue_cache(doc=None, method=None) -> None:
@@ -71,4 +139,5 @@ def quote_at(
 		commitment_months=read_commitment(commitment_months),
 		install_date=install_date,
 		allow_special_discounts=special_discounts,
+		tax_rates=quebec_rates(),
 	)

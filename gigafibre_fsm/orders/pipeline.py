@@ -28,6 +28,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from gigafibre_fsm.billing.tax_template import quebec_rates
 from gigafibre_fsm.exceptions import (
 	OrderConflictError,
 	PaymentSetupError,
@@ -46,6 +47,7 @@ from gigafibre_fsm.orders.order_input import (
 	read_key,
 	wifi_ssid,
 )
+from gigafibre_fsm.setup.site import require, settings_values
 
 # Tries at taking the idempotency key when concurrent requests with it fail and retry.
 OPEN_ATTEMPTS = 5
@@ -102,6 +104,7 @@ def prepare(request: CheckoutRequest, source: str, agent: str | None = None) -> 
 		commitment_months=request.commitment_months,
 		install_date=request.first_date,
 		allow_special_discounts=source == "Desk",
+		tax_rates=quebec_rates(),
 	)
 	prepared = Prepared(request, source, site, catalogue, quote, agent=agent)
 	if prepared.has_fibre_service and site.coverage == "taken":
@@ -281,12 +284,18 @@ def _new(values: dict):
 	return doc
 
 
-def _default(doctype: str, preferred: str, settings_field: str) -> str | None:
-	if frappe.db.exists(doctype, preferred):
-		return preferred
-	return frappe.db.get_single_value("Selling Settings", settings_field) or frappe.db.get_value(
-		doctype, {"is_group": 0}, "name"
-	)
+def _customer_defaults() -> dict:
+	"""Group and territory of a new customer: Gigafibre Settings', else the Selling Settings'
+	defaults, else any leaf (ERPNext requires both)."""
+	settings = settings_values("customer_group", "territory")
+	values = {}
+	for doctype, fieldname in (("Customer Group", "customer_group"), ("Territory", "territory")):
+		values[fieldname] = (
+			settings.get(fieldname)
+			or frappe.db.get_single_value("Selling Settings", fieldname)
+			or frappe.db.get_value(doctype, {"is_group": 0}, "name")
+		)
+	return values
 
 
 def create_customer(prepared: Prepared) -> None:
@@ -297,8 +306,7 @@ def create_customer(prepared: Prepared) -> None:
 			"doctype": "Customer",
 			"customer_name": person.full_name,
 			"customer_type": "Individual",
-			"customer_group": _default("Customer Group", "Résidentiel", "customer_group"),
-			"territory": _default("Territory", "Canada", "territory"),
+			**_customer_defaults(),
 			"language": person.language,
 			"stripe_id": prepared.card["stripe_customer"] if prepared.card else None,
 		},
@@ -325,6 +333,7 @@ def create_customer(prepared: Prepared) -> None:
 			"address_line1": street,
 			"address_line2": f"App. {request.apartment}" if request.apartment else None,
 			"city": address.municipality,
+			# Every address of the reference (Adresses Québec) is in Québec, Canada.
 			"state": "QC",
 			"pincode": address.postal_code,
 			"country": "Canada",
@@ -575,9 +584,8 @@ def task_tree_positions(count: int) -> list[tuple[int, int]]:
 
 
 def company() -> str:
-	return frappe.db.get_single_value("Gigafibre Settings", "company") or frappe.defaults.get_global_default(
-		"company"
-	)
+	"""The company the app sells for (Gigafibre Settings; a 412 naming it when not set)."""
+	return require("company").company
 
 
 def create_dispatch_job(prepared: Prepared) -> None:

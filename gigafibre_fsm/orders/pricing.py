@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
-from gigafibre_fsm.billing.taxes import ZERO, Totals, to_cents
+from gigafibre_fsm.billing.taxes import QUEBEC, ZERO, TaxRates, Totals, to_cents
 
 INTERNET, TV, TV_ADDON, PHONE, FEE, DISCOUNT, EQUIPMENT = (
 	"internet",
@@ -186,12 +186,21 @@ class CatalogueError(ValueError):
 	for the site's catalogue.
 	"""
 
-	def __init__(self, sku: str, message: str) -> None:
+	def __init__(self, sku: str, template: str, *params: object) -> None:
 		self.sku = sku
-		super().__init__(f"{sku}: {message}")
+		self.template = template
+		self.params = params
+		super().__init__(f"{sku}: {template.format(*params)}")
+
+	def render(self, translate: Callable[[str], str] | None = None) -> str:
+		"""The message without the SKU, translated by `translate` (frappe._) when given."""
+		if translate is None:
+			return self.template.format(*self.params)
+		params = [translate(p) if isinstance(p, Message) else p for p in self.params]
+		return translate(self.template).format(*params)
 
 	def __reduce__(self):
-		return (type(self), (self.sku, str(self).removeprefix(f"{self.sku}: ")))
+		return (type(self), (self.sku, self.template, *self.params))
 
 
 # ---------------------------------------------------------------------------------------
@@ -226,48 +235,61 @@ class CatalogueItem:
 	max_qty: int | None = None
 
 	def __post_init__(self) -> None:
-		def fail(message: str) -> None:
-			raise CatalogueError(self.sku or "?", message)
+		def fail(template: str, *params: object) -> None:
+			raise CatalogueError(self.sku or "?", template, *params)
 
 		if not self.sku:
-			fail("an item needs a code")
+			fail(_("an item needs a code"))
 		if self.kind not in KINDS:
-			fail(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
+			fail(_("kind {0} is not one of {1}"), repr(self.kind), ", ".join(KINDS))
 		if self.billing not in BILLINGS:
-			fail(f"billing {self.billing!r} is not one of {', '.join(BILLINGS)}")
+			fail(_("billing {0} is not one of {1}"), repr(self.billing), ", ".join(BILLINGS))
 		if not isinstance(self.price, Decimal) or self.price < 0:
-			fail(f"price {self.price!r} must be a Decimal of zero or more")
+			fail(_("the price {0} must be zero or more"), self.price)
 		zones = {}
 		for zone, price in self.zone_prices.items():
 			if not isinstance(price, Decimal) or price < 0:
-				fail(f"price {price!r} in zone {zone!r} must be a Decimal of zero or more")
+				fail(_("the price {0} in zone {1} must be zero or more"), price, zone)
 			zones[_zone_key(zone)] = price
 		# Frozen: keep the zone table read-only too.
 		object.__setattr__(self, "zone_prices", MappingProxyType(zones))
 
 		if self.kind == DISCOUNT:
 			if self.discount_rule not in DISCOUNT_RULES:
-				fail(f"a discount needs a rule: {', '.join(DISCOUNT_RULES)}")
+				fail(_("a discount needs a rule: {0}"), ", ".join(DISCOUNT_RULES))
 			if self.discount_rule == COMBO and not (self.combo_count or 0) >= 2:
-				fail("a combo discount needs the number of services it rewards (2 or more)")
+				fail(_("a combo discount needs the number of services it rewards (2 or more)"))
 			if self.discount_rule == COMMITMENT and not (self.commitment_months or 0) > 0:
-				fail("a commitment discount needs its number of months")
+				fail(_("a commitment discount needs its number of months"))
 		elif self.discount_rule:
-			fail("only a discount has a discount rule")
+			fail(_("only a discount has a discount rule"))
+		for label, number in (
+			(_("the download speed"), self.down_mbps),
+			(_("the upload speed"), self.up_mbps),
+			(_("the OLT line profile"), self.line_profile),
+			(_("the number of services"), self.combo_count),
+			(_("the number of months"), self.commitment_months),
+		):
+			if number is not None and number < 0:
+				fail(_("{0} cannot be negative ({1})"), label, number)
 		if self.kind == INTERNET and not (self.down_mbps or 0) > 0:
-			fail("an internet plan needs its download speed")
+			fail(_("an internet plan needs its download speed"))
 		if bool(self.added_with) != bool(self.added_quantity):
-			fail("an item added with a service needs both the service and the quantity rule")
+			fail(_("an item added with a service needs both the service and the quantity rule"))
 		if self.added_with and self.added_with not in PARENT_KINDS:
-			fail(f"added with {self.added_with!r}: not one of {', '.join(PARENT_KINDS)}")
+			fail(_("added with {0}: not one of {1}"), repr(self.added_with), ", ".join(PARENT_KINDS))
 		if self.added_quantity and self.added_quantity not in ADDED_QUANTITIES:
-			fail(f"added quantity {self.added_quantity!r}: not one of {', '.join(ADDED_QUANTITIES)}")
+			fail(
+				_("added quantity {0}: not one of {1}"),
+				repr(self.added_quantity),
+				", ".join(ADDED_QUANTITIES),
+			)
 		if self.added_with and self.kind in (*SERVICE_KINDS, DISCOUNT):
-			fail("a service or a discount cannot come automatically with another service")
+			fail(_("a service or a discount cannot come automatically with another service"))
 		if self.free_qty < 0 or (self.free_qty and self.kind != EQUIPMENT):
-			fail("only equipment can have units offered free")
+			fail(_("only equipment can have units offered free"))
 		if self.max_qty is not None and self.max_qty < 1:
-			fail("the maximum quantity must be 1 or more")
+			fail(_("the maximum quantity must be 1 or more"))
 
 	@property
 	def recurring(self) -> bool:
@@ -309,7 +331,7 @@ def _row_int(row: Mapping, fieldname: str, sku: str) -> int | None:
 	try:
 		number = int(value)
 	except (TypeError, ValueError):
-		raise CatalogueError(sku, f"{fieldname} {value!r} is not a whole number") from None
+		raise CatalogueError(sku, _("{0} {1} is not a whole number"), fieldname, repr(value)) from None
 	return number or None
 
 
@@ -318,7 +340,7 @@ def _row_money(value: object, sku: str, what: str) -> Decimal:
 		# str() first: Frappe hands Currency fields over as floats (49.95 → "49.95").
 		return to_cents(Decimal(str(value if value not in (None, "") else 0)))
 	except (InvalidOperation, TypeError, ValueError):
-		raise CatalogueError(sku, f"{what} {value!r} is not an amount") from None
+		raise CatalogueError(sku, _("{0} {1} is not an amount"), what, repr(value)) from None
 
 
 def _row_choice(row: Mapping, fieldname: str) -> str | None:
@@ -336,14 +358,14 @@ def _row_zone_prices(value: object, sku: str) -> dict[str, Decimal]:
 		try:
 			value = json.loads(value)
 		except ValueError:
-			raise CatalogueError(sku, f"zone_prices {value!r} is not JSON") from None
+			raise CatalogueError(sku, _("the prices by zone {0} are not JSON"), repr(value)) from None
 	if not isinstance(value, Mapping):
-		raise CatalogueError(sku, 'zone_prices must be an object like {"Z2": 104.95}')
+		raise CatalogueError(sku, _("the prices by zone must be an object like {0}"), '{"Z2": 104.95}')
 	prices = {}
 	for zone, price in value.items():
 		amount = _row_money(price, sku, f"price in zone {zone!r}")
 		if amount < 0:
-			raise CatalogueError(sku, f"price in zone {zone!r} is negative")
+			raise CatalogueError(sku, _("the price in zone {0} is negative"), zone)
 		prices[str(zone)] = amount
 	return prices
 
@@ -364,19 +386,19 @@ def item_from_row(row: Mapping) -> CatalogueItem:
 	"""One `CatalogueItem` from an Item row (a dict with the fields in `ITEM_FIELDS`)."""
 	sku = str(row.get("item_code") or "").strip()
 	if not sku:
-		raise CatalogueError("?", "an Item row without item_code")
+		raise CatalogueError("?", _("an Item row without item_code"))
 	kind = _row_choice(row, "service_type")
 	if kind is None:
-		raise CatalogueError(sku, "service_type is not set")
+		raise CatalogueError(sku, _("the service type is not set"))
 	billing = _row_choice(row, "billing_interval") or _DEFAULT_BILLING.get(kind)
 	if billing is None:
-		raise CatalogueError(sku, "billing_interval (Monthly or Once) is not set")
+		raise CatalogueError(sku, _("the billing interval (Monthly or Once) is not set"))
 	price = _row_money(row.get("standard_rate"), sku, "standard_rate")
 	if kind == DISCOUNT:
 		# catalogue.py once kept discounts negative; whichever sign, the size is what counts.
 		price = abs(price)
 	elif price < 0:
-		raise CatalogueError(sku, "standard_rate is negative")
+		raise CatalogueError(sku, _("the standard rate is negative"))
 	return CatalogueItem(
 		sku=sku,
 		name=str(row.get("item_name") or sku),
@@ -410,7 +432,7 @@ def catalogue_from_items(rows: Iterable[Mapping]) -> dict[str, CatalogueItem]:
 			continue
 		item = item_from_row(row)
 		if item.sku.upper() in (s.upper() for s in catalogue):
-			raise CatalogueError(item.sku, "two Items with this code")
+			raise CatalogueError(item.sku, _("two Items with this code"))
 		catalogue[item.sku] = item
 	return catalogue
 
@@ -794,6 +816,7 @@ def price_order(
 	install_date: datetime.date | str | None = None,
 	already_owned: Mapping[str, int] | None = None,
 	allow_special_discounts: bool = False,
+	tax_rates: TaxRates = QUEBEC,
 ) -> Quote:
 	"""Price a basket for a drop: the lines, the discounts, the first month and the taxes.
 
@@ -886,7 +909,7 @@ def price_order(
 		one_time_subtotal=one_time_subtotal,
 		proration=proration,
 		first_month=first_month,
-		monthly=Totals.of(monthly_subtotal),
-		due_at_installation=Totals.of(one_time_subtotal + first_month),
+		monthly=Totals.of(monthly_subtotal, tax_rates),
+		due_at_installation=Totals.of(one_time_subtotal + first_month, tax_rates),
 		zone=zone,
 	)

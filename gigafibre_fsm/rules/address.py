@@ -24,9 +24,7 @@ FSA_PATTERN = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]"
 LDU_PATTERN = r"\d[ABCEGHJ-NPRSTV-Z]\d"
 _POSTAL = re.compile(f"({FSA_PATTERN})({LDU_PATTERN})", re.I)
 # A postal code inside a longer text (a typed query), with or without its space or a hyphen.
-_POSTAL_IN_TEXT = re.compile(
-	rf"(?<![A-Za-z0-9])({FSA_PATTERN})[\s-]*({LDU_PATTERN})(?![A-Za-z0-9])", re.I
-)
+_POSTAL_IN_TEXT = re.compile(rf"(?<![A-Za-z0-9])({FSA_PATTERN})[\s-]*({LDU_PATTERN})(?![A-Za-z0-9])", re.I)
 # The first half alone (forward sortation area), as typed on the way to a full code.
 _FSA_IN_TEXT = re.compile(rf"(?<![A-Za-z0-9])({FSA_PATTERN})(?![A-Za-z0-9])", re.I)
 

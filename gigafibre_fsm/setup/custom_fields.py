@@ -200,12 +200,24 @@ CUSTOM_FIELDS = {
 			"options": SERVICE_TYPES,
 			"insert_after": "gigafibre_section",
 			"in_standard_filter": 1,
+			"description": "What the pricing engine sells this as: internet, tv (a package), tv_addon, phone (a line), fee, discount or equipment. Empty: not a Gigafibre service.",
+		},
+		{
+			"fieldname": "offered",
+			"fieldtype": "Check",
+			"label": "Offered to New Customers",
+			"default": "1",
+			"insert_after": "service_type",
+			"in_standard_filter": 1,
+			"depends_on": "service_type",
+			"description": "Sold on the website and by the agents. Off: still billed to the customers who have it, not sold any more (the legacy import turns it off for a product it could not complete).",
 		},
 		{
 			"fieldname": "combo_ready",
 			"fieldtype": "Check",
 			"label": "Counts Toward Combo Discounts",
-			"insert_after": "service_type",
+			"insert_after": "offered",
+			"description": "Counts as a service for the combo discounts (RAB2X, RAB3X…).",
 		},
 		{
 			"fieldname": "download_mbps",
@@ -213,6 +225,7 @@ CUSTOM_FIELDS = {
 			"label": "Download (Mbps)",
 			"insert_after": "combo_ready",
 			"depends_on": "eval:doc.service_type=='internet'",
+			"description": "Internet plans are offered only where the fibre drop carries this speed.",
 		},
 		{
 			"fieldname": "upload_mbps",
@@ -228,6 +241,7 @@ CUSTOM_FIELDS = {
 			"label": "OLT Line Profile",
 			"insert_after": "gigafibre_column_break",
 			"depends_on": "eval:doc.service_type=='internet'",
+			"description": "The OLT line profile the ONT gets for this plan.",
 		},
 		{
 			"fieldname": "olt_service_profile",
@@ -243,6 +257,7 @@ CUSTOM_FIELDS = {
 			"label": "Billing Interval",
 			"options": "\nMonthly\nOnce",
 			"insert_after": "olt_service_profile",
+			"description": "Monthly (billed each month) or Once (at installation). Empty: the kind's usual one.",
 		},
 		{
 			"fieldname": "discount_rule",
@@ -251,6 +266,7 @@ CUSTOM_FIELDS = {
 			"options": "\ncombo\ncommitment\nspecial",
 			"insert_after": "billing_interval",
 			"depends_on": "eval:doc.service_type=='discount'",
+			"description": "combo: for a number of services; commitment: for a commitment length; special: granted by an agent.",
 		},
 		{
 			"fieldname": "combo_count",
@@ -258,6 +274,7 @@ CUSTOM_FIELDS = {
 			"label": "Services for the Combo Discount",
 			"insert_after": "discount_rule",
 			"depends_on": "eval:doc.discount_rule=='combo'",
+			"description": "How many services the combo discount rewards (2 or more).",
 		},
 		{
 			"fieldname": "commitment_months",
@@ -265,6 +282,7 @@ CUSTOM_FIELDS = {
 			"label": "Commitment (Months)",
 			"insert_after": "combo_count",
 			"depends_on": "eval:doc.discount_rule=='commitment'",
+			"description": "The commitment length this discount rewards (24, 36…).",
 		},
 		{
 			"fieldname": "zone_prices",
@@ -279,6 +297,7 @@ CUSTOM_FIELDS = {
 			"label": "Added With",
 			"options": "\ninternet\ntv\nphone",
 			"insert_after": "zone_prices",
+			"description": "Added by the engine when the order has this service (the 911 fee with phone, the installation with internet, a TV box with TV).",
 		},
 		{
 			"fieldname": "added_quantity",
@@ -287,18 +306,21 @@ CUSTOM_FIELDS = {
 			"options": "\nper_unit\nper_order\nat_least_one",
 			"insert_after": "added_with",
 			"depends_on": "added_with",
+			"description": "per_unit: one per unit of the service (911 fee per line); per_order: once; at_least_one: one, more when the customer asks (TV boxes).",
 		},
 		{
 			"fieldname": "free_qty",
 			"fieldtype": "Int",
 			"label": "Units Offered Free",
 			"insert_after": "added_quantity",
+			"description": "Units offered free to a new customer (the first TV box). Equipment only.",
 		},
 		{
 			"fieldname": "max_order_qty",
 			"fieldtype": "Int",
 			"label": "Most Units per Order",
 			"insert_after": "free_qty",
+			"description": "The most units one order may hold (empty: 1 for a plan or a package, else 10).",
 		},
 		{
 			"fieldname": "legacy_product_id",

@@ -5,21 +5,17 @@ Install writes down what it created (roles, issue types, which ERPNext doctypes 
 their standard permissions), so uninstall gives back exactly that and nothing more.
 """
 
-import json
-
 import frappe
 
 from gigafibre_fsm.field_service import task_types
 from gigafibre_fsm.network.civic_address.schema import drop_search_tables, ensure_search_tables
 from gigafibre_fsm.roles import RIGHTS, ROLES, STANDARD_DOCTYPES
-from gigafibre_fsm.setup import custom_fields
+from gigafibre_fsm.setup import custom_fields, site
+from gigafibre_fsm.setup.install_record import forget, record, remember
 
 # Issue types of the service desk (ERPNext's Issue already links an Issue Type and a Project).
 ISSUE_TYPES = ("Installation", "Support", "Réparation")
 DISPATCH_TAGS = ("Fibre", "Installation", "TV", "Téléphonie")
-
-# What install created, as a site default: {"roles": [...], "issue_types": [...], "untouched_perms": [...]}.
-INSTALL_RECORD_KEY = "gigafibre_fsm_install_record"
 
 
 def before_install():
@@ -32,6 +28,7 @@ def after_install():
 	create_task_types()
 	create_dispatch_tags()
 	grant_standard_doctype_access()
+	site.ensure()
 
 
 def after_migrate():
@@ -45,6 +42,7 @@ def after_migrate():
 	create_dispatch_tags()
 	grant_standard_doctype_access()
 	ensure_search_tables()
+	site.ensure()
 
 
 def before_uninstall():
@@ -54,17 +52,8 @@ def before_uninstall():
 	delete_issue_types()
 	delete_task_types()
 	delete_roles()
-	frappe.db.delete("DefaultValue", {"defkey": INSTALL_RECORD_KEY})
-
-
-def _record() -> dict:
-	return json.loads(frappe.db.get_default(INSTALL_RECORD_KEY) or "{}")
-
-
-def _remember(key: str, values: list[str]) -> None:
-	record = _record()
-	record[key] = sorted(set(record.get(key, [])) | set(values))
-	frappe.db.set_default(INSTALL_RECORD_KEY, json.dumps(record))
+	site.remove_unused()
+	forget()
 
 
 def create_roles():
@@ -76,11 +65,11 @@ def create_roles():
 			)
 			created.append(role)
 	if created:
-		_remember("roles", created)
+		remember("roles", created)
 
 
 def delete_roles():
-	for role in _record().get("roles", []):
+	for role in record().get("roles", []):
 		for doctype in ("Has Role", "Custom DocPerm", "DocPerm"):
 			frappe.db.delete(doctype, {"role": role})
 		frappe.delete_doc("Role", role, ignore_permissions=True, force=True, ignore_missing=True)
@@ -93,7 +82,7 @@ def create_issue_types():
 			frappe.get_doc({"doctype": "Issue Type", "__newname": issue_type}).insert(ignore_permissions=True)
 			created.append(issue_type)
 	if created:
-		_remember("issue_types", created)
+		remember("issue_types", created)
 
 
 def create_task_types():
@@ -106,12 +95,12 @@ def create_task_types():
 			).insert(ignore_permissions=True)
 			created.append(task_type.key)
 	if created:
-		_remember("task_types", created)
+		remember("task_types", created)
 
 
 def delete_task_types():
 	"""Remove the task types install created, unless tasks now use them."""
-	for name in _record().get("task_types", []):
+	for name in record().get("task_types", []):
 		if not frappe.db.exists("Task", {"type": name}):
 			frappe.delete_doc("Task Type", name, ignore_permissions=True, force=True, ignore_missing=True)
 
@@ -125,7 +114,7 @@ def create_dispatch_tags():
 
 def delete_issue_types():
 	"""Remove the issue types install created, unless tickets now use them."""
-	for issue_type in _record().get("issue_types", []):
+	for issue_type in record().get("issue_types", []):
 		if not frappe.db.exists("Issue", {"issue_type": issue_type}):
 			frappe.delete_doc(
 				"Issue Type", issue_type, ignore_permissions=True, force=True, ignore_missing=True
@@ -136,10 +125,10 @@ def grant_standard_doctype_access():
 	"""Give our roles exactly the matrix's rights on ERPNext's doctypes (Custom DocPerm)."""
 	from frappe.permissions import add_permission
 
-	record = _record()
-	if "untouched_perms" not in record:
+	recorded = record()
+	if "untouched_perms" not in recorded:
 		untouched = [dt for dt in STANDARD_DOCTYPES if not frappe.db.exists("Custom DocPerm", {"parent": dt})]
-		_remember("untouched_perms", untouched)
+		remember("untouched_perms", untouched)
 	for doctype, grants in STANDARD_DOCTYPES.items():
 		changed = False
 		for role, granted in grants.items():
@@ -162,7 +151,7 @@ def grant_standard_doctype_access():
 
 
 def revoke_standard_doctype_access():
-	untouched = _record().get("untouched_perms", [])
+	untouched = record().get("untouched_perms", [])
 	for doctype in STANDARD_DOCTYPES:
 		if doctype in untouched:
 			frappe.db.delete("Custom DocPerm", {"parent": doctype})

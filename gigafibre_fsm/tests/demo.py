@@ -8,8 +8,10 @@ phone line. Safe to run again: existing records are left as they are.
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from gigafibre_fsm.setup.catalogue import billing_of, ensure_items, rate_of
-from gigafibre_fsm.setup.company import ensure_setup_complete
+from gigafibre_fsm.orders.standard_catalogue import standard_items
+from gigafibre_fsm.setup import site
+from gigafibre_fsm.setup.catalogue import load_standard_catalogue, standard_rate
+from gigafibre_fsm.tests.wizard import ensure_setup_complete
 
 TECHNICIANS = [("marc.tech@gigafibre.ca", "Marc", "Bélanger"), ("julie.tech@gigafibre.ca", "Julie", "Roy")]
 STAFF = [
@@ -95,7 +97,8 @@ TAGS = ["Fibre", "Installation", "TV", "Téléphonie", "Réparation"]
 
 def make_demo_data() -> None:
 	ensure_setup_complete("Gigafibre", "GF")
-	ensure_items()
+	site.ensure()
+	load_standard_catalogue()
 	for tag in TAGS:
 		if not frappe.db.exists("Dispatch Tag", tag):
 			frappe.get_doc({"doctype": "Dispatch Tag", "tag_name": tag}).insert()
@@ -234,8 +237,8 @@ def _customer_graph(spec, drops):
 				"service_location": location.name,
 				"customer": customer.name,
 				"item": sku,
-				"rate": rate_of(sku),
-				"billing_interval": billing_of(sku),
+				"rate": standard_rate(sku),
+				"billing_interval": _billing(sku),
 				"start_date": start,
 				"commitment_months": 24 if sku == "RAB24M" else 0,
 			}
@@ -370,3 +373,8 @@ def _equipment(spec, customer, location, active):
 					"mac_address": f"5C:E9:31:{int(spec['legacy']) % 100:02d}:{i:02d}:01",
 				}
 			).save()
+
+
+def _billing(sku: str) -> str:
+	item = next(i for i in standard_items() if i["item_code"] == sku)
+	return item.get("billing_interval") or "Monthly"

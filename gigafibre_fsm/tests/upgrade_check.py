@@ -121,9 +121,7 @@ def run(checks: Checks) -> None:
 	]
 	checks.check(not wrong_keys, "every installation task has its key, and no other task got one", wrong_keys)
 	checks.check(
-		frappe.db.get_value(
-			"Task", {"project": project or "", "type": "Verify ONT Signal"}, "subject"
-		)
+		frappe.db.get_value("Task", {"project": project or "", "type": "Verify ONT Signal"}, "subject")
 		== "Vérifier signal ONT",
 		"installation day finds « Vérifier signal ONT » by its key",
 	)

@@ -3,8 +3,9 @@
 import frappe
 from frappe.utils import add_days, nowdate
 
-from gigafibre_fsm.setup.catalogue import ensure_items, service_item_group
-from gigafibre_fsm.setup.company import allow_negative_rates, ensure_setup_complete
+from gigafibre_fsm.setup import site
+from gigafibre_fsm.setup.catalogue import load_standard_catalogue, service_item_group
+from gigafibre_fsm.tests.wizard import ensure_setup_complete
 
 # ERPNext doctypes our doctypes link to: their own test records are not needed here.
 ERPNEXT_DOCTYPES = ["Customer", "Item", "Project", "Issue", "User", "Company", "Lead", "Price List"]
@@ -15,8 +16,9 @@ TEST_COMPANY = "Gigafibre Test"
 def before_tests():
 	frappe.clear_cache()
 	ensure_setup_complete(TEST_COMPANY, "GFT", email="test-admin@gigafibre.ca")
-	allow_negative_rates()
-	ensure_items()
+	# What the app makes on any site once its wizard is done (install ran before it here).
+	site.ensure()
+	load_standard_catalogue(refresh=True)
 	frappe.db.commit()  # nosemgrep
 
 

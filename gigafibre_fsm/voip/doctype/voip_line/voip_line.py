@@ -66,7 +66,9 @@ class VoIPLine(Document):
 
 	def throw_duplicate_line(self, other: str | None = None):
 		frappe.throw(
-			_("{0} already has an active line: {1}").format(format_phone(self.did), other or _("another line")),
+			_("{0} already has an active line: {1}").format(
+				format_phone(self.did), other or _("another line")
+			),
 			DuplicateActiveLineError,
 		)
 

@@ -1,4 +1,6 @@
-"""Finish ERPNext's setup wizard from code, for the demo site and the test site."""
+"""Finish ERPNext's setup wizard from code, for the demo site and the test sites: what a person
+does in the browser on a new site. The app itself never calls it (setup/site.py makes what
+the app needs on a site whose wizard someone finished)."""
 
 import frappe
 from frappe.utils import now_datetime
@@ -29,12 +31,4 @@ def ensure_setup_complete(company_name: str, abbr: str, email: str = "admin@giga
 			}
 		)
 		frappe.db.commit()  # nosemgrep: the wizard's work must survive the caller's errors
-	allow_negative_rates()
 	return frappe.db.get_value("Company", {}, "name")
-
-
-def allow_negative_rates() -> None:
-	"""Quotations and invoices carry the discounts and the free TV box as negative lines
-	(orders/pricing.py), which ERPNext refuses unless Selling Settings allow them."""
-	if not frappe.db.get_single_value("Selling Settings", "allow_negative_rates_for_items"):
-		frappe.db.set_single_value("Selling Settings", "allow_negative_rates_for_items", 1)
