@@ -35,6 +35,10 @@ scheduler_events = {
 	"cron": {"*/2 * * * *": ["gigafibre_fsm.orders.tasks.retry_notifications"]},
 }
 
+# Requests
+# --------
+before_request = ["gigafibre_fsm.api.guard.hide_tracebacks_from_guests"]
+
 # Desk
 # ----
 app_include_js = "/assets/gigafibre_fsm/js/gigafibre.js"

@@ -9,6 +9,13 @@ from gigafibre_fsm.orders.order_input import LANGUAGES, MAX_BODY_BYTES
 from gigafibre_fsm.orders.pricing import CatalogueError, PricingError
 
 
+def hide_tracebacks_from_guests() -> None:
+	"""before_request: a visitor's error answer carries the message, never the server's
+	traceback (Frappe adds it to every error answer when System Settings allow tracebacks)."""
+	if frappe.session.user == "Guest":
+		frappe.local.flags.disable_traceback = True
+
+
 def use_request_language(preferred: str | None = None) -> str:
 	"""French unless the request asks for English (``_lang`` or Accept-Language)."""
 	lang = (preferred or frappe.form_dict.get("_lang") or "").strip().lower()[:2]

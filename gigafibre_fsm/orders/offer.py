@@ -96,7 +96,6 @@ def notify_support(broken: list[list[str]]) -> None:
 					"subject": subject,
 				}
 			).insert(ignore_permissions=True)
-	frappe.db.commit()  # nosemgrep: a background job's work
 
 
 def clear_catalogue_cache(doc=None, method=None) -> None:
