@@ -37,7 +37,7 @@ scheduler_events = {
 
 # Requests
 # --------
-before_request = ["gigafibre_fsm.api.guard.hide_tracebacks_from_guests"]
+after_request = ["gigafibre_fsm.api.guard.strip_tracebacks_for_guests"]
 
 # Desk
 # ----

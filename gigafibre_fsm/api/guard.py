@@ -1,6 +1,8 @@
 """What every order endpoint does before its work: the request's language, the size and the
 form of its body, and a refusal turned into a translated, typed 4xx naming the field."""
 
+import json
+
 import frappe
 from frappe import _
 
@@ -9,11 +11,23 @@ from gigafibre_fsm.orders.order_input import LANGUAGES, MAX_BODY_BYTES
 from gigafibre_fsm.orders.pricing import CatalogueError, PricingError
 
 
-def hide_tracebacks_from_guests() -> None:
-	"""before_request: a visitor's error answer carries the message, never the server's
-	traceback (Frappe adds it to every error answer when System Settings allow tracebacks)."""
-	if frappe.session.user == "Guest":
-		frappe.local.flags.disable_traceback = True
+def strip_tracebacks_for_guests(response=None, request=None) -> None:
+	"""after_request: a visitor's error answer keeps its message (``exception``, the message
+	lines) but never the server's traceback, which Frappe adds to every error answer when
+	System Settings allow tracebacks."""
+	if response is None or frappe.session.user != "Guest" or response.status_code < 400:
+		return
+	if response.mimetype != "application/json":
+		return
+	try:
+		body = json.loads(response.get_data())
+	except ValueError:
+		return
+	if not isinstance(body, dict) or not ({"exc", "_debug_messages"} & body.keys()):
+		return
+	body.pop("exc", None)
+	body.pop("_debug_messages", None)
+	response.set_data(json.dumps(body))
 
 
 def use_request_language(preferred: str | None = None) -> str:

@@ -312,6 +312,74 @@ class TestCheckoutOverHTTP(CheckoutCase):
 		self.assertEqual(quote.status_code, 200, quote.text[:300])
 		self.assertEqual(quote.json()["message"]["monthly_subtotal"], 124.95)
 
+	def test_a_broken_item_leaves_the_rest_of_the_offer_selling(self):
+		"""An Item broken past the form: availability and quote still answer, without it."""
+		from gigafibre_fsm.tests.utils import make_item
+
+		make_item("TESTHTTPBROKEN", "internet", 59.95, offered=0)
+		frappe.db.set_value("Item", "TESTHTTPBROKEN", "offered", 1)  # no speed: unsellable
+		frappe.db.commit()  # nosemgrep: the served site reads it
+		try:
+			from gigafibre_fsm.orders.offer import clear_catalogue_cache
+
+			clear_catalogue_cache()
+			response = self.get("gigafibre_fsm.api.website.availability", address_id=self.address.name)
+			self.assertEqual(response.status_code, 200, response.text[:300])
+			skus = [p["sku"] for p in response.json()["message"]["plans"]["internet"]]
+			self.assertIn("FTTH500I", skus)
+			self.assertNotIn("TESTHTTPBROKEN", skus)
+			quote = self.post(
+				"gigafibre_fsm.api.website.quote",
+				{"address_id": self.address.name, "items": [{"sku": "FTTH500I", "qty": 1}]},
+			)
+			self.assertEqual(quote.status_code, 200, quote.text[:300])
+		finally:
+			frappe.delete_doc("Item", "TESTHTTPBROKEN", force=True, ignore_permissions=True)
+			frappe.db.commit()  # nosemgrep
+			clear_catalogue_cache()
+
+	def test_a_visitors_error_answer_has_no_traceback(self):
+		for response in (
+			self.post(
+				"gigafibre_fsm.api.website.quote",
+				{"address_id": self.address.name, "items": [{"sku": "NOPE"}]},
+			),
+			self.get("gigafibre_fsm.api.website.availability", address_id="nope"),
+			self.post("gigafibre_fsm.api.website.checkout", {"idempotency_key": "x"}),
+		):
+			self.assertIn(response.status_code, (404, 417), response.text[:300])
+			self.assertNotIn("Traceback", response.text)
+			self.assertNotIn('File "', response.text)
+			self.assertTrue(messages(response))
+
+	def test_a_site_not_set_up_to_sell_answers_412_naming_the_setting(self):
+		from gigafibre_fsm.billing.tax_template import clear_tax_rates_cache
+
+		template = frappe.db.get_single_value("Gigafibre Settings", "sales_taxes_template")
+		frappe.db.set_single_value("Gigafibre Settings", "sales_taxes_template", None)
+		frappe.db.commit()  # nosemgrep: the served site reads it
+		clear_tax_rates_cache()
+		try:
+			quote = self.post(
+				"gigafibre_fsm.api.website.quote",
+				{"address_id": self.address.name, "items": [{"sku": "FTTH500I", "qty": 1}]},
+			)
+			self.assertEqual(quote.status_code, 412, quote.text[:300])
+			self.assertIn("Modèle de taxes de vente", messages(quote))
+			self.assertIn("paramètres Gigafibre", messages(quote))
+			self.assertNotIn("Traceback", quote.text)
+			english = self.post(
+				"gigafibre_fsm.api.website.quote",
+				{"address_id": self.address.name, "items": [{"sku": "FTTH500I", "qty": 1}]},
+				headers={"Accept-Language": "en"},
+			)
+			self.assertEqual(english.status_code, 412)
+			self.assertIn("set Sales Taxes Template in Gigafibre Settings", messages(english))
+		finally:
+			frappe.db.set_single_value("Gigafibre Settings", "sales_taxes_template", template)
+			frappe.db.commit()  # nosemgrep
+			clear_tax_rates_cache()
+
 	def test_start_payment_makes_a_setup_intent_and_writes_nothing(self):
 		before = count_all()
 		response = self.post(
