@@ -23,7 +23,7 @@
 #   REDIS_URL        Redis used for cache and queue (default redis://127.0.0.1:6379)
 #   UPGRADE_FROM     commit of this repository the upgrade test starts from (default 11cfcd0)
 #   CHROMIUM         browser of the order page's browser test (default /usr/bin/chromium)
-#   DEV_SITE, TEST_SITE, LIFECYCLE_SITE, UPGRADE_SITE  names of the sites
+#   DEV_SITE, TEST_SITE, LIFECYCLE_SITE, UPGRADE_SITE, COMPANY_SITE  names of the sites
 set -euo pipefail
 
 CHECKOUT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,6 +43,7 @@ DEV_SITE=${DEV_SITE:-gigafibre.localhost}
 TEST_SITE=${TEST_SITE:-gigafibre-test.localhost}
 LIFECYCLE_SITE=${LIFECYCLE_SITE:-gigafibre-lifecycle.localhost}
 UPGRADE_SITE=${UPGRADE_SITE:-gigafibre-upgrade.localhost}
+COMPANY_SITE=${COMPANY_SITE:-gigafibre-company.localhost}
 UPGRADE_FROM=${UPGRADE_FROM:-11cfcd0}
 APP=gigafibre_fsm
 # Set by `test`: the app's optional dependencies to install with it, and the browser it drives.
@@ -500,9 +501,37 @@ ensure_site() {
 	fi
 }
 
+# A new ERPNext site, made again when an earlier run left one.
+fresh_site() {
+	local site=$1 archived
+	if [ -f "$BENCH_DIR/sites/$site/site_config.json" ]; then
+		archived=$(as_bench mktemp -d)
+		step "Dropping $site, left by an earlier run (bench drop-site)" \
+			"drop it by hand (bench drop-site $site --force --no-backup --db-root-username $DB_ADMIN_USER --db-root-password ...) and run this again" \
+			bench_ drop-site "$site" --db-root-username "$DB_ADMIN_USER" \
+			--db-root-password "$DB_ADMIN_PASSWORD" --no-backup --force --archived-sites-path "$archived"
+		as_bench rm -rf "$archived"
+	fi
+	ensure_site "$site"
+}
+
 app_on_site() { bench_ --site "$1" list-apps 2>/dev/null | grep -q "^$APP\b"; }
 
-ensure_app_on_site() {
+ensure_# A new ERPNext site, made again when an earlier run left one.
+fresh_site() {
+	local site=$1 archived
+	if [ -f "$BENCH_DIR/sites/$site/site_config.json" ]; then
+		archived=$(as_bench mktemp -d)
+		step "Dropping $site, left by an earlier run (bench drop-site)" \
+			"drop it by hand (bench drop-site $site --force --no-backup --db-root-username $DB_ADMIN_USER --db-root-password ...) and run this again" \
+			bench_ drop-site "$site" --db-root-username "$DB_ADMIN_USER" \
+			--db-root-password "$DB_ADMIN_PASSWORD" --no-backup --force --archived-sites-path "$archived"
+		as_bench rm -rf "$archived"
+	fi
+	ensure_site "$site"
+}
+
+app_on_site() {
 	local site=$1
 	if ! app_on_site "$site"; then
 		step "Installing $APP on $site (bench install-app)" \
@@ -690,8 +719,10 @@ cmd_test() {
 	say "Integration tests on $TEST_SITE (real ERPNext, MariaDB, Redis)"
 	bench_ --site "$TEST_SITE" run-tests --app "$APP" 2>&1 | tee "$log_dir/integration.log" || rc=1
 
-	say "Install -> migrate -> uninstall on $LIFECYCLE_SITE"
-	site_python "$BENCH_DIR/apps/$APP/$APP/tests/lifecycle.py" "$LIFECYCLE_SITE" "$BENCH_DIR" 2>&1 \
+	# Another company's site, new each run: its wizard is done by the layer, as a person would.
+	fresh_site "$COMPANY_SITE"
+	say "Install -> migrate -> uninstall on $LIFECYCLE_SITE; a real company's site on $COMPANY_SITE"
+	site_python "$BENCH_DIR/apps/$APP/$APP/tests/lifecycle.py" "$LIFECYCLE_SITE" "$BENCH_DIR" "$COMPANY_SITE" 2>&1 \
 		| tee "$log_dir/lifecycle.log" || rc=1
 
 	site_python "$BENCH_DIR/apps/$APP/$APP/tests/summary.py" "$log_dir" "$CHECKOUT" || rc=1

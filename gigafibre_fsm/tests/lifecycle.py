@@ -1,9 +1,11 @@
 """Install → migrate → uninstall of gigafibre_fsm on a real ERPNext site.
 
 Run by the test command with the bench's Python from the bench's sites folder:
-	python lifecycle.py SITE BENCH_DIR
-It drives the real `bench` commands and reads the site's database between them. It prints
-one line per check and ends with "lifecycle: N passed, N failed"; exit status 1 on failure.
+	python lifecycle.py SITE BENCH_DIR [FOREIGN_SITE]
+It drives the real `bench` commands and reads the site's database between them; with a
+FOREIGN_SITE (a new ERPNext site, its setup wizard not done, without the app) it then tells a
+real company's story there (tests/foreign_company.py). It prints one line per check and ends
+with "lifecycle: N passed, N failed"; exit status 1 on failure.
 """
 
 import subprocess
@@ -153,7 +155,7 @@ def diff(before: dict, after: dict) -> dict:
 	return {k: (before[k], after[k]) for k in before if before[k] != after[k]}
 
 
-def main(site: str, bench_dir: str) -> int:
+def main(site: str, bench_dir: str, foreign_site: str | None = None) -> int:
 	checks = Checks()
 	if snapshot(site)["installed"]:
 		bench(bench_dir, "--site", site, "uninstall-app", APP, "--yes", "--no-backup", "--force")
@@ -235,9 +237,16 @@ def main(site: str, bench_dir: str) -> int:
 	)
 
 	remove_site_own_records(site)
+	if foreign_site:
+		from gigafibre_fsm.tests import foreign_company
+
+		try:
+			foreign_company.run(checks, foreign_site, bench_dir, snapshot, diff)
+		except SystemExit as stopped:
+			checks.check(False, "a real company's site: every step runs", stopped)
 	print(f"lifecycle: {checks.passed} passed, {checks.failed} failed")
 	return 1 if checks.failed else 0
 
 
 if __name__ == "__main__":
-	sys.exit(main(sys.argv[1], sys.argv[2]))
+	sys.exit(main(*sys.argv[1:4]))
