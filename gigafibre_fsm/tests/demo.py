@@ -1,18 +1,36 @@
 """Demo data for a development site: a few customers of the Saint-Adrien and Ham-Nord OLTs,
 with their locations, services, equipment, a dispatch job, a payment arrangement and a
-phone line. Safe to run again: existing records are left as they are.
+phone line; the civic addresses of those villages (a small Adresses Québec extract,
+``data/demo_addresses.csv``) linked to the fibre drops by the app's own matching, so the
+order page (/commander) finds them, prices them and sells. Safe to run again: existing
+records are left as they are, and a second run changes nothing.
 
 	bench --site SITE execute gigafibre_fsm.tests.demo.make_demo_data
+
+Card payments on /commander need Stripe: with a local Stripe (site config
+``stripe_api_base`` and ``stripe_js_url`` on this machine, e.g. localstripe) and no keys in
+Gigafibre Settings, the demo sets test keys; it never sets keys for Stripe itself.
 """
+
+from pathlib import Path
+from urllib.parse import urlparse
 
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
+from gigafibre_fsm.network.civic_address.loader import load_csv
+from gigafibre_fsm.network.civic_address.matching_rules import LINKED
+from gigafibre_fsm.network.drop_matching import match_drops
 from gigafibre_fsm.orders.standard_catalogue import standard_items
 from gigafibre_fsm.setup import site
 from gigafibre_fsm.setup.catalogue import load_standard_catalogue, standard_rate
 from gigafibre_fsm.tests.wizard import ensure_setup_complete
 
+# The demo's Adresses Québec extract (shared/rqa/sample.csv's columns): the address of every
+# drop below, and a few houses the fibre does not reach yet.
+ADDRESSES = Path(__file__).parent / "data" / "demo_addresses.csv"
+SUPPORT_PHONE = "819 555-0100"
+LOCAL_STRIPE_KEYS = ("pk_test_gigafibre_demo", "sk_test_gigafibre_demo")
 TECHNICIANS = [("marc.tech@gigafibre.ca", "Marc", "Bélanger"), ("julie.tech@gigafibre.ca", "Julie", "Roy")]
 STAFF = [
 	("sophie.support@gigafibre.ca", "Sophie", "Gagnon", "Gigafibre Support"),
@@ -21,41 +39,22 @@ STAFF = [
 	("paul.recouvrement@gigafibre.ca", "Paul", "Lavoie", "Collections"),
 ]
 OLTS = [("OLT-STADRIEN-01", "10.10.1.2", "Saint-Adrien"), ("OLT-HAMNORD-01", "10.10.2.2", "Ham-Nord")]
+# olt, civic, street, city, postal code, lat, lng, frame/slot/port, ont, zone, max speed, legacy id;
+# written as the legacy system wrote them (the matching reads "ch." and "St-" too).
+# fmt: off
 DROPS = [
-	# olt, civic, street, city, postal code, lat, lng, frame/slot/port, ont, zone, max speed, legacy id
-	(
-		0,
-		"1204",
-		"Rue Principale",
-		"Saint-Adrien",
-		"J0A 1C0",
-		45.6731,
-		-71.9847,
-		(0, 1, 1),
-		1,
-		"A",
-		1500,
-		"9001",
-	),
-	(
-		0,
-		"1210",
-		"Rue Principale",
-		"Saint-Adrien",
-		"J0A 1C0",
-		45.6735,
-		-71.9851,
-		(0, 1, 1),
-		2,
-		"A",
-		1500,
-		"9002",
-	),
+	(0, "1204", "Rue Principale", "Saint-Adrien", "J0A 1C0", 45.6731, -71.9847, (0, 1, 1), 1, "A", 1500, "9001"),
+	(0, "1210", "Rue Principale", "Saint-Adrien", "J0A 1C0", 45.6735, -71.9851, (0, 1, 1), 2, "A", 1500, "9002"),
 	(0, "45", "Chemin du Lac", "Saint-Adrien", "J0A 1C0", 45.6812, -71.9702, (0, 1, 2), 1, "B", 500, "9003"),
 	(0, "47", "Chemin du Lac", "Saint-Adrien", "J0A 1C0", 45.6815, -71.9699, (0, 1, 2), 2, "B", 500, "9004"),
 	(1, "380", "Rue Principale", "Ham-Nord", "G0P 1A0", 45.9072, -71.6383, (0, 2, 1), 1, "A", 1500, "9005"),
 	(1, "12", "Rang 10", "Ham-Nord", "G0P 1A0", 45.9201, -71.6102, (0, 2, 3), 1, "C", 150, "9006"),
+	(0, "1216", "rue Principale", "Saint-Adrien", "J0A1C0", 45.6739, -71.9855, (0, 1, 1), 3, "A", 1500, "9007"),
+	(0, "52", "ch. du Lac", "St-Adrien", "J0A 1C0", 45.6819, -71.9705, (0, 1, 2), 3, "B", 500, "9008"),
+	(1, "384", "Principale", "Ham-Nord", "G0P 1A0", 45.9075, -71.6387, (0, 2, 1), 2, "A", 1500, "9009"),
+	(1, "15", "Rang 10", "Ham-Nord", None, 45.9204, -71.6098, (0, 2, 3), 2, "C", 150, "9010"),
 ]
+# fmt: on
 CUSTOMERS = [
 	{
 		"name": "Jean Tremblay",
@@ -99,6 +98,7 @@ def make_demo_data() -> None:
 	ensure_setup_complete("Gigafibre", "GF")
 	site.ensure()
 	load_standard_catalogue()
+	_settings()
 	for tag in TAGS:
 		if not frappe.db.exists("Dispatch Tag", tag):
 			frappe.get_doc({"doctype": "Dispatch Tag", "tag_name": tag}).insert()
@@ -106,8 +106,7 @@ def make_demo_data() -> None:
 		_user(email, first, last, "Field Technician")
 	for email, first, last, role in STAFF:
 		_user(email, first, last, role)
-	olts = [_olt(*olt) for olt in OLTS]
-	drops = [_drop(olts, *drop) for drop in DROPS]
+	drops = make_demo_network()
 	for spec in CUSTOMERS:
 		_customer_graph(spec, drops)
 	frappe.db.commit()  # nosemgrep: run from bench execute, which does not commit for us
@@ -124,9 +123,59 @@ def make_demo_data() -> None:
 				"Payment Arrangement",
 				"VoIP Line",
 				"Fibre Drop",
+				"Civic Address",
 			)
 		)
 	)
+	if not frappe.get_single("Gigafibre Settings").stripe_publishable_key:
+		print(
+			"Card payments are not configured: /commander finds addresses and prices plans, and asks"
+			" for Stripe keys (Gigafibre Settings) or a local Stripe (site config stripe_api_base and"
+			" stripe_js_url) to take an order."
+		)
+
+
+def make_demo_network() -> list[str]:
+	"""The OLTs, the fibre drops and their civic addresses (loaded, then linked by the app's
+	own matching); the drops' names, in the order of DROPS. Safe to run again."""
+	olts = [_olt(*olt) for olt in OLTS]
+	drops = [_drop(olts, *drop) for drop in DROPS]
+	load_csv(str(ADDRESSES))  # a re-load of the same extract leaves every address as it was
+	match_drops(names=drops)
+	unlinked = frappe.get_all(
+		"Fibre Drop",
+		{"name": ("in", drops), "match_status": ("not in", LINKED)},
+		["name", "civic_number", "street", "city", "match_status", "match_reason"],
+	)
+	if unlinked:
+		frappe.throw(
+			"Demo fibre drops not linked to their address by the matching: "
+			+ "; ".join(
+				f"{d.name} {d.civic_number} {d.street}, {d.city}: {d.match_status} ({d.match_reason})"
+				for d in unlinked
+			)
+		)
+	return drops
+
+
+def _settings() -> None:
+	"""The customer-service phone the order page shows; Stripe test keys for a local Stripe."""
+	settings = frappe.get_single("Gigafibre Settings")
+	changed = False
+	if not settings.support_phone:
+		settings.support_phone = SUPPORT_PHONE
+		changed = True
+	if _local_stripe() and not settings.stripe_publishable_key and not settings.stripe_secret_key:
+		settings.stripe_publishable_key, settings.stripe_secret_key = LOCAL_STRIPE_KEYS
+		changed = True
+	if changed:
+		settings.save()
+
+
+def _local_stripe() -> bool:
+	"""Whether the site's Stripe (API and Stripe.js) is a server on this machine."""
+	urls = [frappe.conf.get("stripe_api_base"), frappe.conf.get("stripe_js_url")]
+	return all(urlparse(url or "").hostname in ("127.0.0.1", "localhost", "::1") for url in urls)
 
 
 def _user(email, first, last, role):
@@ -185,6 +234,7 @@ def _drop(olts, olt, civic, street, city, postal, lat, lng, fsp, ont, zone, spee
 
 def _customer_graph(spec, drops):
 	if frappe.db.exists("Customer", {"legacy_customer_id": spec["legacy"]}):
+		_link_location_address(drops[spec["drop"]])
 		return
 	group = spec.get("group", "Résidentiel")
 	if not frappe.db.exists("Customer Group", group):
@@ -219,6 +269,7 @@ def _customer_graph(spec, drops):
 			"latitude": drop.latitude,
 			"longitude": drop.longitude,
 			"fibre_drop": drop.name,
+			"civic_address": drop.civic_address,
 		}
 	).insert()
 	active = spec["status"] != "Pending Install"
@@ -339,6 +390,13 @@ def _customer_graph(spec, drops):
 				"notes": "Chien sur le terrain. Appeler 30 minutes avant.",
 			}
 		).insert()
+
+
+def _link_location_address(drop: str) -> None:
+	"""A location made by an earlier demo, before its drop had an address: the drop's address."""
+	location, address = frappe.db.get_value("Fibre Drop", drop, ["service_location", "civic_address"])
+	if location and address and not frappe.db.get_value("Service Location", location, "civic_address"):
+		frappe.get_doc("Service Location", location).db_set("civic_address", address)
 
 
 def _equipment(spec, customer, location, active):
