@@ -58,15 +58,36 @@
 			list.innerHTML = "";
 			return;
 		}
-		const results = await call("search_addresses", { q, limit: 8 }, true).catch(() => []);
+		let results;
+		try {
+			results = await call("search_addresses", { q, limit: 8 }, true);
+		} catch (error) {
+			if (asked !== searched) return;
+			list.innerHTML = "";
+			const li = document.createElement("li");
+			li.className = "text-danger";
+			li.textContent =
+				error.status === 417 || error.status === 400
+					? error.message
+					: t("The address search is not available right now. Try again in a moment.");
+			list.appendChild(li);
+			return;
+		}
 		if (asked !== searched) return; // a later search is on its way
 		list.innerHTML = "";
+		if (!results.length) {
+			// Said once a number and a street could be there, not while the first word is typed.
+			if (q.split(/[\s,]+/).filter(Boolean).length >= 2) noMatch(q);
+			return;
+		}
+		if (!$("unavailable-no-match").hidden) showUnavailable(null);
 		results.forEach((address) => {
 			const li = document.createElement("li");
 			const button = document.createElement("button");
 			button.type = "button";
 			button.className = "btn btn-link gf-address";
 			button.dataset.addressId = address.address_id;
+			button.dataset.coverage = address.coverage;
 			button.textContent = address.label;
 			button.addEventListener("click", () => choose(address));
 			li.appendChild(button);
@@ -74,14 +95,42 @@
 		});
 	}
 
+	// Where the fibre is not (yet): why, the customer-service phone and the waitlist.
+	function showUnavailable(reason) {
+		$("step-unavailable").hidden = !reason;
+		["no-match", "not-covered", "taken"].forEach((r) => ($("unavailable-" + r).hidden = r !== reason));
+		// A typed address goes with the waitlist only when none was found.
+		const typed = root.querySelector("#waitlist-form input[name=address]");
+		typed.hidden = typed.disabled = reason !== "no-match";
+		typed.required = reason === "no-match";
+		$("waitlist-result").textContent = "";
+	}
+
+	function noMatch(q) {
+		state.address = null;
+		$("address-chosen").textContent = "";
+		root.querySelector("#waitlist-form input[name=address]").value = q;
+		["step-plans", "step-details", "step-card", "step-confirm"].forEach((id) => ($(id).hidden = true));
+		showUnavailable("no-match");
+	}
+
 	async function choose(address) {
+		// A search still on its way would list addresses again under the chosen one.
+		clearTimeout(timer);
+		searched++;
 		$("address-results").innerHTML = "";
 		$("address-chosen").textContent = address.label;
 		state.address = address;
-		const data = await call("availability", { address_id: address.address_id }, true);
+		let data;
+		try {
+			data = await call("availability", { address_id: address.address_id }, true);
+		} catch (error) {
+			$("address-chosen").textContent = error.message;
+			return;
+		}
 		state.plans = data.plans;
 		const fibre = data.coverage === "available";
-		$("step-unavailable").hidden = fibre;
+		showUnavailable(fibre ? null : data.coverage === "taken" ? "taken" : "not-covered");
 		showPlans(data.plans, fibre);
 	}
 
@@ -117,11 +166,15 @@
 		const phone = plans.phone[0];
 		$("plans-phone").value = phone ? phone.sku : "";
 		$("plans-phone-label").textContent = phone ? `${phone.name} — ${money(phone.monthly)}` : "";
+		// Without fibre, the phone line is what can be ordered: chosen already.
+		$("plans-phone").checked = !fibre && Boolean(phone);
+		$("plans-phone-only").hidden = fibre || !phone;
 		["step-plans", "step-details", "step-card", "step-confirm"].forEach((id) => ($(id).hidden = false));
-		root.querySelectorAll("#step-plans input, #step-plans select").forEach((el) => el.addEventListener("change", price));
 		price();
 		mountCard("card-element");
 	}
+
+	$("step-plans").addEventListener("change", price);
 
 	function basket() {
 		const items = [];
@@ -226,8 +279,9 @@
 	$("waitlist-form").addEventListener("submit", async (event) => {
 		event.preventDefault();
 		const form = new FormData(event.target);
+		const where = state.address ? { address_id: state.address.address_id } : {};
 		try {
-			await call("join_waitlist", { address_id: state.address.address_id, ...Object.fromEntries(form) });
+			await call("join_waitlist", { ...where, ...Object.fromEntries(form) });
 			$("waitlist-result").textContent = t("Thank you! We will let you know.");
 		} catch (error) {
 			$("waitlist-result").textContent = error.message;
