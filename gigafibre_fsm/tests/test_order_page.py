@@ -1,50 +1,16 @@
 """A visitor orders on the public page (/commander) in a real headless Chromium: address
-search, plans with a live price, details, card (Stripe Elements from localstripe), confirm.
-
-The browser is Debian's ``chromium`` driven by ``playwright-core`` from npm, kept in a tool
-folder outside the app (``GIGAFIBRE_BROWSER_TOOLS``, default /opt/gigafibre/browser-tools;
-installed there with npm when missing). When the browser cannot run, the test fails and
-says why: it is never skipped.
+search, plans with a live price, details, card (Stripe Elements from localstripe), confirm;
+an agent orders by phone on the desk page. The browser and its launcher: tests/browser.
+When the browser cannot run, the test fails and says why: it is never skipped.
 """
-
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import frappe
 
+from gigafibre_fsm.tests.browser import check_browser, run_script
 from gigafibre_fsm.tests.test_checkout import CheckoutCase
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES, make_civic_address, make_fibre_drop, next_weekdays
 
 test_ignore = ERPNEXT_DOCTYPES
-
-SCRIPT = Path(__file__).parent / "browser" / "order_page.mjs"
-DESK_SCRIPT = Path(__file__).parent / "browser" / "desk_page.mjs"
-TOOLS = Path(os.environ.get("GIGAFIBRE_BROWSER_TOOLS", "/opt/gigafibre/browser-tools"))
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-
-def playwright_core() -> Path:
-	"""The playwright-core package in the tool folder, installed with npm when missing."""
-	package = TOOLS / "node_modules" / "playwright-core"
-	if package.exists():
-		return package
-	npm = shutil.which("npm")
-	if not npm:
-		raise AssertionError("npm is needed to install playwright-core (apt-get install npm)")
-	TOOLS.mkdir(parents=True, exist_ok=True)
-	# 1.61 is the last release that runs on Node 18, the Node of Debian 12.
-	result = subprocess.run(
-		[npm, "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS), "playwright-core@~1.61"],
-		capture_output=True,
-		text=True,
-		timeout=300,
-	)
-	if result.returncode or not package.exists():
-		raise AssertionError(f"could not install playwright-core in {TOOLS}: {result.stderr[-1500:]}")
-	return package
 
 
 class TestOrderPage(CheckoutCase):
@@ -52,10 +18,7 @@ class TestOrderPage(CheckoutCase):
 
 	def setUp(self):
 		super().setUp()
-		self.node = shutil.which("node")
-		self.assertTrue(self.node, "node is needed to drive the browser (apt-get install nodejs)")
-		self.assertTrue(Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium")
-		self.playwright = playwright_core()
+		check_browser()
 		# An address the search index knows, on a drop of its own.
 		self.page_drop = make_fibre_drop(olt=self.olt.name, max_speed_mbps=1000, zone_tarifaire="Z1")
 		self.page_address = make_civic_address(
@@ -79,22 +42,6 @@ class TestOrderPage(CheckoutCase):
 		frappe.delete_doc("Fibre Drop", self.page_drop.name, force=True, ignore_permissions=True)
 		frappe.db.commit()  # nosemgrep
 
-	def browse(self, script: Path, args: dict) -> dict:
-		"""Run a browser script; its last line is the JSON outcome."""
-		result = subprocess.run(
-			[self.node, str(script), json.dumps(args)],
-			capture_output=True,
-			text=True,
-			timeout=180,
-			env={**os.environ, "PLAYWRIGHT_CORE": str(self.playwright), "CHROMIUM": CHROMIUM},
-		)
-		lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
-		self.assertTrue(lines, f"the browser script printed nothing: {result.stderr[-2000:]}")
-		outcome = json.loads(lines[-1])
-		self.assertTrue(outcome["ok"], f"{outcome} {result.stderr[-1000:]}")
-		self.assertEqual(outcome["errors"], [])
-		return outcome
-
 	def test_an_agent_orders_on_the_desk_page(self):
 		from gigafibre_fsm.tests.utils import make_user
 
@@ -104,8 +51,8 @@ class TestOrderPage(CheckoutCase):
 		user.language = "fr"
 		user.save(ignore_permissions=True)
 		frappe.db.commit()  # nosemgrep
-		outcome = self.browse(
-			DESK_SCRIPT,
+		outcome = run_script(
+			"desk_page.mjs",
 			{
 				"url": self.world.site.url,
 				"user": agent,
@@ -141,7 +88,7 @@ class TestOrderPage(CheckoutCase):
 			"dates": next_weekdays(3),
 			"screenshot": "/tmp/gigafibre-order-page.png",
 		}
-		outcome = self.browse(SCRIPT, args)
+		outcome = run_script("order_page.mjs", args)
 		frappe.db.rollback()
 		order = frappe.get_doc("Web Order", outcome["order_id"])
 		self.assertEqual(order.source, "Website")
