@@ -22,7 +22,6 @@ bench's). ``GIGAFIBRE_SCREENSHOTS``: where the screenshots go (default
 ``/tmp/gigafibre-site-browser/<site>``). It fails, never skips, when it cannot run.
 """
 
-import csv
 import os
 from pathlib import Path
 
@@ -30,13 +29,13 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils.password import check_password
 
-from gigafibre_fsm.network.civic_address.loader import delete_addresses
 from gigafibre_fsm.network.coverage import coverage_for, load_site
 from gigafibre_fsm.orders import offer
 from gigafibre_fsm.tests import demo
 from gigafibre_fsm.tests.browser import check_browser, run_script
 from gigafibre_fsm.tests.live import OrderWorld
 from gigafibre_fsm.tests.test_checkout import delete_order
+from gigafibre_fsm.tests.test_demo_network import bring_demo_network, demo_addresses, take_back
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES, next_weekdays
 
 test_ignore = ERPNEXT_DOCTYPES
@@ -78,11 +77,6 @@ NO_MATCH_QUERY = "999 rue Inexistante, Nulle-Part"
 NOT_COVERED = ("DEMO-0008", "9 rue de l'Église, Saint-Adrien")
 
 
-def demo_addresses() -> dict[str, dict]:
-	with open(demo.ADDRESSES, encoding="utf-8") as f:
-		return {row["rqa_id"]: row for row in csv.DictReader(f)}
-
-
 def money(amount: float) -> str:
 	"""As the page writes an amount (commander.js ``money``)."""
 	return f"{amount:.2f}".replace(".", ",")
@@ -105,8 +99,8 @@ class TestSiteInABrowser(FrappeTestCase):
 		cls.shots.mkdir(parents=True, exist_ok=True)
 		for old in cls.shots.glob("*.png"):
 			old.unlink()
-		cls.brought = cls.bring_network()
 		cls.saved_settings = cls.read_settings()
+		cls.brought = bring_demo_network()
 		if not cls.saved_settings["support_phone"]:
 			frappe.db.set_single_value("Gigafibre Settings", "support_phone", TEST_SUPPORT_PHONE)
 		frappe.db.commit()  # nosemgrep: the served site reads through its own connections
@@ -127,38 +121,6 @@ class TestSiteInABrowser(FrappeTestCase):
 
 	# -- what the test brings and takes back ---------------------------------------------
 
-	@classmethod
-	def bring_network(cls) -> dict[str, list[str]]:
-		"""The demo's OLTs, drops and addresses, linked; what the site did not have before."""
-		olts = [olt[0] for olt in demo.OLTS if not frappe.db.exists("OLT", olt[0])]
-		legacy_ids = [drop[-1] for drop in demo.DROPS]
-		had_drops = set(frappe.get_all("Fibre Drop", {"legacy_fibre_id": ("in", legacy_ids)}, pluck="name"))
-		addresses = [a for a in demo_addresses() if not frappe.db.exists("Civic Address", a)]
-		try:
-			drops = demo.make_demo_network()
-		except Exception:
-			cls.take_back(
-				{"olts": olts, "addresses": addresses, "drops": cls.new_drops(legacy_ids, had_drops)}
-			)
-			raise
-		return {"olts": olts, "addresses": addresses, "drops": [d for d in drops if d not in had_drops]}
-
-	@staticmethod
-	def new_drops(legacy_ids: list[str], had: set[str]) -> list[str]:
-		names = frappe.get_all("Fibre Drop", {"legacy_fibre_id": ("in", legacy_ids)}, pluck="name")
-		return [d for d in names if d not in had]
-
-	@staticmethod
-	def take_back(brought: dict[str, list[str]]) -> None:
-		frappe.db.rollback()
-		for drop in brought["drops"]:
-			frappe.delete_doc("Fibre Drop", drop, force=True, ignore_permissions=True)
-		for olt in brought["olts"]:
-			frappe.delete_doc("OLT", olt, force=True, ignore_permissions=True)
-		if brought["addresses"]:
-			delete_addresses(brought["addresses"])
-		frappe.db.commit()  # nosemgrep
-
 	@staticmethod
 	def read_settings() -> dict:
 		settings = frappe.get_single("Gigafibre Settings")
@@ -178,12 +140,12 @@ class TestSiteInABrowser(FrappeTestCase):
 		settings.update(cls.saved_settings)
 		settings.save(ignore_permissions=True)
 		frappe.db.commit()  # nosemgrep
-		cls.take_back(cls.brought)
+		take_back(cls.brought)
 
 	# -- the tour --------------------------------------------------------------------------
 
 	def sellable_address(self) -> tuple[str, dict]:
-		"""A demo address whose drop is free and carries the fastest plan sold at the others."""
+		"""A demo address with a free fibre port, on the fastest drop there is."""
 		rows = demo_addresses()
 		linked = frappe.get_all(
 			"Fibre Drop",
