@@ -3,7 +3,8 @@ administrator opens the Gigafibre workspace, Gigafibre Settings and an internet 
 Gigafibre Service section, without an error dialog and with the pricing fields shown; a
 visitor of /commander finds a demo address typed street first and number first, sees plans
 and prices and orders; an address nobody knows gets a message, the waitlist and the
-customer-service phone, and one the fibre does not reach yet the same with the phone plans.
+customer-service phone, one the fibre does not reach yet the same with the phone plans, and
+the address just ordered (its port held now) a call back.
 
 It runs on whichever site it is given, so the same check serves the test site, the demo site
 and another company's site:
@@ -243,5 +244,9 @@ class TestSiteInABrowser(FrappeTestCase):
 		# No fibre yet: the same, and the phone line priced.
 		self.assertIn(phone_shown, seen["notCovered"]["phone"])
 		self.assertTrue(seen["notCovered"]["monthly"])
+
+		# The address just ordered: its port is held now.
+		self.assertEqual(seen["taken"]["coverage"], "taken")
+		self.assertIn(phone_shown, seen["taken"]["phone"])
 		for shot in outcome["shots"]:
 			self.assertTrue(Path(shot).stat().st_size > 10_000, f"{shot} is empty")

@@ -99,6 +99,9 @@
 	function showUnavailable(reason) {
 		$("step-unavailable").hidden = !reason;
 		["no-match", "not-covered", "taken"].forEach((r) => ($("unavailable-" + r).hidden = r !== reason));
+		// Where the fibre is but its port is in use, the same form asks to be called back.
+		$("waitlist-title").hidden = reason === "taken";
+		$("callback-title").hidden = reason !== "taken";
 		// A typed address goes with the waitlist only when none was found.
 		const typed = root.querySelector("#waitlist-form input[name=address]");
 		typed.hidden = typed.disabled = reason !== "no-match";

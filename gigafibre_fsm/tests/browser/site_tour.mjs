@@ -1,8 +1,9 @@
 // What a person sees on a Gigafibre site, in headless Chromium (playwright-core): an
 // administrator opens the Gigafibre workspace, the settings and an Item with its pricing
 // fields; a visitor finds an address on /commander typed street first and number first,
-// sees plans and prices and orders; an address nobody knows and one the fibre does not
-// reach yet get a message, the waitlist and the customer-service phone.
+// sees plans and prices and orders; an address nobody knows, one the fibre does not reach
+// yet and the one just ordered (its port now held) get a message, the waitlist and the
+// customer-service phone.
 //
 //   node site_tour.mjs '{"url": "...", "user": "...", "password": "...", "shots": "/tmp/dir", ...}'
 //
@@ -265,11 +266,30 @@ async function notCovered() {
 	await page.close();
 }
 
+// The address just ordered: its port is now held, so the page offers a call back instead.
+async function taken() {
+	const o = args.order;
+	page = await orderPage();
+	step = "taken";
+	await page.goto(`${args.url}/commander`, { waitUntil: "load" });
+	const choice = await find(o.numberFirst, o.addressId);
+	const coverage = await choice.getAttribute("data-coverage");
+	await choice.click();
+	const found = await offers("taken");
+	await visible("#callback-title");
+	if (await page.locator("#plans-internet label").count()) throw new Error("internet plans are offered on a port in use");
+	found.coverage = coverage;
+	seen.taken = found;
+	await shot("8-taken");
+	await page.close();
+}
+
 try {
 	await desk();
 	const orderId = await order();
 	await noMatch();
 	await notCovered();
+	await taken();
 	console.log(JSON.stringify({ ok: true, order_id: orderId, seen, shots, errors }));
 	await browser.close();
 } catch (error) {
