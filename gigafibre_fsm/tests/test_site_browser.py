@@ -169,7 +169,12 @@ class TestSiteInABrowser(FrappeTestCase):
 		internet = next(
 			(p["sku"] for p in plans["internet"] if p["sku"] == "FTTH500I"), plans["internet"][-1]["sku"]
 		)
-		tv, phone = plans["tv"][0]["sku"], plans["phone"][0]["sku"]
+		# A TV package with a price (the standard one where the catalogue has it), not the free base.
+		tv = next(
+			(p["sku"] for p in sorted(plans["tv"], key=lambda p: p["sku"] != "TVBSTANDARD") if p["monthly"]),
+			plans["tv"][0]["sku"],
+		)
+		phone = plans["phone"][0]["sku"]
 		quote = offer.quote_at(
 			address_id, [{"sku": sku, "qty": 1} for sku in (internet, tv, phone)], 24
 		).to_dict()
