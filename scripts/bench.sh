@@ -38,6 +38,7 @@ DB_ADMIN_USER=${DB_ADMIN_USER:-gigafibre_dba}
 DB_ADMIN_PASSWORD=${DB_ADMIN_PASSWORD:-gigafibre-dba}
 ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin}
 PORT=${PORT:-8000}
+STRIPE_PORT=${STRIPE_PORT:-8420}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DEV_SITE=${DEV_SITE:-gigafibre.localhost}
 TEST_SITE=${TEST_SITE:-gigafibre-test.localhost}
@@ -581,6 +582,7 @@ cmd_serve() {
 	prepare
 	ensure_site "$DEV_SITE"
 	ensure_app_on_site "$DEV_SITE"
+	demo_stripe
 	step "Loading demo data into $DEV_SITE" \
 		"read the error above: it comes from gigafibre_fsm/tests/demo.py" \
 		bench_ --site "$DEV_SITE" execute gigafibre_fsm.tests.demo.make_demo_data
@@ -591,10 +593,33 @@ cmd_serve() {
 	fi
 	bench_ use "$DEV_SITE"
 	say "Serving $DEV_SITE on http://localhost:$PORT (Administrator / $ADMIN_PASSWORD); Ctrl-C stops"
-	# A background worker for queued jobs, stopped with the server.
-	as_bench bash -c 'cd "$0" && { bench worker >/dev/null 2>&1 & }; worker=$!;
-		trap "kill $worker 2>/dev/null" EXIT INT TERM; bench serve --port "$1" --noreload' \
-		"$BENCH_DIR" "$PORT"
+	# A background worker for queued jobs and, for the demo's card payments, localstripe when
+	# the site points at it; both stopped with the server.
+	as_bench bash -c 'cd "$0" && { bench worker >/dev/null 2>&1 & }; worker=$!; stripe=;
+		if [ -n "$2" ]; then { env/bin/python -m localstripe --port "$2" >/dev/null 2>&1 & }; stripe=$!; fi;
+		trap "kill $worker $stripe 2>/dev/null" EXIT INT TERM; bench serve --port "$1" --noreload' \
+		"$BENCH_DIR" "$PORT" "$DEMO_STRIPE_PORT"
+}
+
+# The demo takes orders with a card saved in localstripe (a fake Stripe on this machine),
+# unless the site already points at a Stripe of its own (site config stripe_api_base).
+DEMO_STRIPE_PORT=
+demo_stripe() {
+	local configured
+	configured=$(site_python -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c.get("stripe_api_base") or "")' \
+		"$BENCH_DIR/sites/$DEV_SITE/site_config.json")
+	case "$configured" in
+		"" | "http://127.0.0.1:$STRIPE_PORT") ;;
+		*) return 0 ;;
+	esac
+	if ! as_bench "$BENCH_DIR/env/bin/python" -c 'import localstripe' >/dev/null 2>&1; then
+		step "Installing localstripe for the demo's card payments (uv pip install localstripe)" \
+			"check that PyPI is reachable for $BENCH_USER" \
+			bench_pip localstripe
+	fi
+	bench_ --site "$DEV_SITE" set-config stripe_api_base "http://127.0.0.1:$STRIPE_PORT"
+	bench_ --site "$DEV_SITE" set-config stripe_js_url "http://localhost:$STRIPE_PORT/js.stripe.com/v3/"
+	DEMO_STRIPE_PORT=$STRIPE_PORT
 }
 
 # The upgrade layer (run in a subshell, output in upgrade.log): a site with the app and its
@@ -716,6 +741,12 @@ cmd_test() {
 	run_upgrade_layer "$log_dir/upgrade.log"
 	[ "$UPGRADE_RC" = 0 ] || rc=1
 
+	# The desk's and the order page's assets: the browser tests load them.
+	if ! bench_ build --app "$APP" >/dev/null 2>&1; then
+		step "Building the desk assets (bench build)" \
+			"read the build error above; run 'bench build' in $BENCH_DIR to retry" \
+			bench_ build
+	fi
 	say "Integration tests on $TEST_SITE (real ERPNext, MariaDB, Redis)"
 	bench_ --site "$TEST_SITE" run-tests --app "$APP" 2>&1 | tee "$log_dir/integration.log" || rc=1
 
