@@ -6,6 +6,14 @@
 	const $ = (id) => document.getElementById(id);
 	const texts = JSON.parse(root.dataset.texts || "{}");
 	const t = (text) => texts[text] || text;
+	// 2025-03-17 → « lundi 17 mars 2025 » (or "Monday, March 17, 2025"), as the customer's messages write it.
+	const longDate = (iso) =>
+		new Date(`${iso}T12:00:00`).toLocaleDateString(document.documentElement.lang === "en" ? "en-CA" : "fr-CA", {
+			weekday: "long",
+			day: "numeric",
+			month: "long",
+			year: "numeric",
+		});
 	const money = (n) => Number(n).toFixed(2).replace(".", ",") + " $";
 	const state = { address: null, plans: null, card: null, stripe: null };
 
@@ -271,7 +279,9 @@
 			["step-address", "step-plans", "step-details", "step-card", "step-confirm"].forEach((id) => ($(id).hidden = true));
 			$("step-done").hidden = false;
 			$("order-id").textContent = order.order_id;
-			$("order-when").textContent = order.scheduled_date ? `${t("Installation")} : ${order.scheduled_date}` : t("We will call you to schedule the installation");
+			$("order-when").textContent = order.scheduled_date
+				? `${t("Installation")} : ${longDate(order.scheduled_date)}`
+				: t("We will call you to schedule the installation");
 		} catch (error) {
 			$("order-error").textContent = error.message;
 			button.disabled = false;
