@@ -53,8 +53,11 @@ BILLINGS = (MONTHLY, ONCE)
 
 COMBO, COMMITMENT, SPECIAL = "combo", "commitment", "special"
 DISCOUNT_RULES = (COMBO, COMMITMENT, SPECIAL)
-# Why a negative line is there; FREE_UNIT is the credit for units offered free.
+# Why a negative line is there; FREE_UNIT is the credit for units offered free, PRORATION
+# the days of the installation month before the installation (a line without an Item).
 FREE_UNIT = "free_unit"
+PRORATION = "proration"
+PRORATION_SKU = ""
 
 # How many units of an item that comes with a service (Item field `added_quantity`):
 # one per unit of the service (SERV911 per phone line), one per order (ACTTELEP,
@@ -591,6 +594,30 @@ class Quote:
 			"due_at_installation": self.due_at_installation.to_dict(),
 			"zone": self.zone,
 		}
+
+	def first_invoice_lines(self) -> tuple[QuoteLine, ...]:
+		"""The lines of the installation invoice, whose net total is exactly what the quote
+		calls due at installation (before taxes): the one-time lines, each monthly line for a
+		whole month and, when the installation is not on the 1st, one line taking off the days
+		of the month before it (the month is pro-rated as a whole, like the quote)."""
+		lines = [*self.one_time_lines, *self.recurring_lines]
+		if not self.proration.is_full_month:
+			days_off = self.proration.days_in_month - self.proration.days_billed
+			credit = self.first_month - self.monthly_subtotal
+			lines.append(
+				QuoteLine(
+					PRORATION_SKU,
+					f"Premier mois : {self.proration.days_billed} jours sur {self.proration.days_in_month} "
+					f"({days_off} jours avant l'installation)",
+					1,
+					credit,
+					credit,
+					ONCE,
+					DISCOUNT,
+					PRORATION,
+				)
+			)
+		return tuple(lines)
 
 	def quotation_items(self) -> list[dict]:
 		"""Rows for a Quotation's `items` table, one per line, in the quote's order.

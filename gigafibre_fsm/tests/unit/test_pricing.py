@@ -723,3 +723,25 @@ def test_catalogue_items_are_read_only():
 	assert item.price_in("Z1") == D("2.00")
 	with pytest.raises(TypeError):
 		item.zone_prices["Z2"] = D("3.00")
+
+
+@given(day=st.dates(datetime.date(2024, 1, 1), datetime.date(2030, 12, 31)))
+def test_the_installation_invoice_adds_up_to_what_the_quote_calls_due(day):
+	q = quote(
+		basket(("FTTH500I", 1), ("TVBSTANDARD", 1), ("TELEPMENS", 2)), commitment_months=24, install_date=day
+	)
+	lines = q.first_invoice_lines()
+	assert sum((line.amount for line in lines), D("0")) == q.one_time_subtotal + q.first_month
+	assert Totals.of(sum((line.amount for line in lines), D("0"))) == q.due_at_installation
+	prorated = [line for line in lines if line.rule == "proration"]
+	assert len(prorated) == (0 if day.day == 1 else 1)
+
+
+def test_the_installation_invoice_of_the_15th_of_a_30_day_month():
+	"""FTTH500I 99.95 + TVBSTANDARD 30.00 − RAB2X 5.00 = 124.95 a month; installed on
+	15 June: 16 days of 30 → 66.64; the line takes off 124.95 − 66.64 = 58.31."""
+	q = quote(basket(("FTTH500I", 1), ("TVBSTANDARD", 1)), install_date="2025-06-15")
+	lines = q.first_invoice_lines()
+	assert q.first_month == D("66.64")
+	assert lines[-1].amount == D("-58.31")
+	assert lines[-1].description == "Premier mois : 16 jours sur 30 (14 jours avant l'installation)"
