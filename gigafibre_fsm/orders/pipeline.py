@@ -242,6 +242,10 @@ def open_order(prepared: Prepared) -> None:
 			"payment_link_channels": ", ".join(request.payment_link) or None,
 			"monthly_total": float(prepared.quote.monthly.total),
 			"due_at_installation": float(prepared.quote.due_at_installation.total),
+			"basket": frappe.as_json(
+				[{"sku": item.get("sku"), "qty": item.get("qty", 1)} for item in request.items], indent=None
+			),
+			"commitment_months": request.commitment_months,
 		}
 	)
 	order.flags.ignore_links = True

@@ -385,6 +385,28 @@ CUSTOM_FIELDS = {
 			"no_copy": 1,
 		},
 	],
+	# The service an invoice bills: its address is printed, billing runs find it by it.
+	"Sales Invoice": [
+		{
+			"fieldname": "service_location",
+			"fieldtype": "Link",
+			"label": "Service Location",
+			"options": "Service Location",
+			"insert_after": "customer_name",
+			"search_index": 1,
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "web_order",
+			"fieldtype": "Link",
+			"label": "Web Order",
+			"options": "Web Order",
+			"insert_after": "service_location",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+	],
 }
 
 for _fields in CUSTOM_FIELDS.values():
