@@ -6,8 +6,10 @@ seconds its step took and the rows per second, then the total; then runs the imp
 (nothing changed: the no-op re-run) and prints its time. The databases are dropped at the
 end, and what the import wrote is removed from the site (``--keep`` keeps both).
 
-Run it from the bench, as the bench user, on a site of its own with the app installed, while
-the machine is quiet (``uptime``: load average below about 1)::
+It runs on any site whose setup wizard is finished and where the app is installed, whatever
+its company (it prints which one); the import checks the site's setup before writing. Run it
+from the bench, as the bench user, on a site of its own, while the machine is quiet
+(``uptime``: load average below about 1)::
 
     cd /opt/gigafibre/frappe-bench/sites
     ../env/bin/python ../apps/gigafibre_fsm/bench/legacy_import.py --site SITE \\
@@ -39,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 	import frappe
 	import pymysql
 
+	from gigafibre_fsm.legacy.preconditions import site_setup
 	from gigafibre_fsm.legacy.run import Importer
 	from gigafibre_fsm.legacy.source import LegacyConfig, LegacySource
 	from gigafibre_fsm.tests.generators import legacy as generator
@@ -66,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
 	if frappe.db.count("Legacy Record"):
 		print("error: the site already holds imported legacy data; use a site of its own", file=sys.stderr)
 		return 1
+	company = site_setup().company
+	abbr = frappe.db.get_value("Company", company, "abbr") if company else None
+	print(f"site {args.site}, company {company or '(none set)'}" + (f" ({abbr})" if abbr else ""))
 	before, stamp = site_before_import(), frappe.utils.now()
 	source = LegacySource(config)
 	try:
@@ -86,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
 		second_seconds = time.monotonic() - started
 		changed = sum(t["created"] + t["updated"] for t in second["tables"].values())
 		print(f"\nno-op re-run: {second_seconds:.1f} s ({changed} records created or updated)")
+		for table, counts in second["tables"].items():
+			if counts["created"] or counts["updated"]:
+				print(f"  {table}: {counts['created']} created, {counts['updated']} updated")
 		print(f"load average after: {os.getloadavg()[0]:.2f}")
 	finally:
 		source.close()

@@ -3,6 +3,7 @@
 
     run.py              the run: its lock, its Legacy Import Run, the two lanes, the batches and
                         their counts, resuming a killed run, the dry run (import_legacy)
+    preconditions.py    what the site must hold before the run's first write, checked first
     worker.py           the second lane, in a process of its own
     step.py             what every table's step does with a row: skip, convert, compare with the
                         ledger, create or update, log what was left out

@@ -145,6 +145,18 @@ class Index:
 			if doctype == doc.doctype and doc.get(fieldname):
 				values[_unique_key(doc.get(fieldname))] = doc.name
 
+	def remove(self, doc: Document) -> None:
+		"""Forget an accepted document that will not be written after all."""
+		self.created.discard((doc.doctype, doc.name))
+		records = self._records.get(doc.doctype)
+		if records is not None and records.pop(doc.name, None) is not None:
+			self._folded[doc.doctype].pop(str(doc.name).casefold(), None)
+		for d in (doc, *doc.get_all_children()):
+			for (doctype, _fieldname), values in self._unique.items():
+				if doctype == d.doctype:
+					for key in [k for k, v in values.items() if v == d.name]:
+						del values[key]
+
 	def update(self, doctype: str, name: str, values: dict) -> None:
 		if doctype in self._records and name in self._records[doctype]:
 			self._records[doctype][name].update(
@@ -222,6 +234,22 @@ class Namer:
 		self.blocks[prefix] = [start + 1, start + count]
 		return self.blocks[prefix]
 
+	def prepare(self, doctypes) -> None:
+		"""Make the series rows the run's new documents will number from, before the run starts.
+
+		A series row that does not exist yet is looked up with SELECT … FOR UPDATE, which locks
+		the gap where it would go until the batch commits: the other lane's first INSERT of its
+		own new row in that gap waits for that whole batch (seen on a site that had never had a
+		quote or a subscription: the service step waited out the quote step's batch). Made here
+		and committed with the run's start, every row exists and a batch locks its own row only.
+		"""
+		prefixes = {p for doctype in doctypes if (p := series_prefix(doctype))}
+		if not prefixes:
+			return
+		found = set(frappe.db.sql_list("select name from `tabSeries` where name in %s", (tuple(prefixes),)))
+		for prefix in sorted(prefixes - found):
+			frappe.db.sql("insert ignore into `tabSeries` (name, current) values (%s, 0)", prefix)
+
 	def release(self) -> None:
 		"""Give back the numbers reserved and not used, so series have no gaps (before commit)."""
 		for prefix, (following, end) in self.blocks.items():
@@ -246,6 +274,35 @@ class Namer:
 		if doctype not in self.taken:
 			self.taken[doctype] = {n.casefold() for n in frappe.get_all(doctype, pluck="name")}
 		return self.taken[doctype]
+
+
+def naming_series(doctype: str, meta=None) -> str | None:
+	"""The naming series the writer names a new document of ``doctype`` by, if it uses one
+	(the doctype's rule, as :meth:`BulkWriter.set_name` applies it)."""
+	meta = meta or frappe.get_meta(doctype)
+	autoname = (meta.autoname or "").strip()
+	if doctype == "Customer":
+		if frappe.defaults.get_global_default("cust_master_name") != "Naming Series":
+			return None
+		return NamingSeries(meta.get_field("naming_series").options.split("\n")[0]).series
+	if doctype in ("Contact", "Address"):
+		return None
+	if autoname.startswith("naming_series:"):
+		return NamingSeries(meta.get_field("naming_series").options.split("\n")[0]).series
+	if "#" in autoname and not autoname.startswith(("field:", "format:")):
+		return autoname
+	return None
+
+
+def series_prefix(doctype: str) -> str | None:
+	"""The row of ``tabSeries`` a new document of ``doctype`` numbers from today, if any."""
+	series = naming_series(doctype)
+	if not series:
+		return None
+	try:
+		return NamingSeries(series).get_prefix()
+	except Exception:
+		return None  # a series built from the document's own values: known only per document
 
 
 # ---------------------------------------------------------------------------------------
@@ -754,9 +811,9 @@ class BulkWriter:
 		if self.doctype == "Customer":
 			rule = frappe.defaults.get_global_default("cust_master_name")
 			if rule == "Naming Series":
-				doc.name = self.namer.series(
-					doc.naming_series or self.meta.get_field("naming_series").options.split("\n")[0], doc
-				)
+				# ERPNext's set_name_by_naming_series: the series with its number part.
+				series = doc.naming_series or self.meta.get_field("naming_series").options.split("\n")[0]
+				doc.name = self.namer.series(NamingSeries(series).series, doc)
 			else:
 				doc.name = self.namer.unique("Customer", doc.customer_name.strip(), separator=" - ")
 		elif self.doctype == "Contact":
@@ -853,6 +910,21 @@ class BulkWriter:
 					self.index.unique(d.doctype, df.fieldname)[_unique_key(d.get(df.fieldname))] = d.name
 		self.index.add(doc)
 		self.pending.append(doc)
+
+	def withdraw(self, docs) -> None:
+		"""Take accepted documents back before the INSERT: a row that fails after them leaves
+		nothing behind (their names, secrets and place in the Index go with them)."""
+		gone = {id(doc) for doc in docs}
+		if not gone:
+			return
+		names = set()
+		for doc in self.pending:
+			if id(doc) in gone:
+				names.update(d.name for d in (doc, *doc.get_all_children()))
+				self.index.remove(doc)
+				self.namer.undo(self.doctype, doc.name)
+		self.pending = [doc for doc in self.pending if id(doc) not in gone]
+		self.auth = [a for a in self.auth if a[1] not in names]
 
 	def rows(self) -> dict[str, tuple[list[str], list[tuple]]]:
 		"""{table doctype: (columns, rows)} of the pending documents, as db_insert writes them."""

@@ -97,6 +97,7 @@ class Context:
 	currency: str = "CAD"
 	price_list: str | None = None
 	item_group: str | None = None
+	uom: str = "Nos"
 	vocabulary: tuple[str, ...] = clean.QUEBEC_WORDS
 	cities: dict[str, str] = field(default_factory=dict)  # city_key → spelling kept
 	municipality_codes: dict[str, str] = field(default_factory=dict)  # city_key → CAUCA code

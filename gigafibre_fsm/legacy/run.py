@@ -7,10 +7,12 @@ One run for the patch that ``bench migrate`` runs and for ``bench --site SITE im
 
     summary = import_legacy(tables=["account", "delivery"], dry_run=False, progress=callback)
 
-The run takes the site's import lock, resumes or starts a Legacy Import Run, runs the steps of
-the selected tables (``legacy/tables/``, in the order of :data:`tables.STEPS`) in two lanes,
-commits a batch at a time with the run's counts, and closes the accounts at the end. What a
-step does with each row is ``legacy/step.py``.
+The run takes the site's import lock, checks that the site is set up for what it writes
+(``legacy/preconditions.py``: else it refuses before its first write, naming what to do),
+resumes or starts a Legacy Import Run, runs the steps of the selected tables
+(``legacy/tables/``, in the order of :data:`tables.STEPS`) in two lanes, commits a batch at a
+time with the run's counts, and closes the accounts at the end. What a step does with each row
+is ``legacy/step.py``.
 
 **Idempotent by legacy id.** Every record carries its legacy id (a unique column); a Legacy
 Record per legacy row keeps a keyed hash (HMAC with the site's encryption key, so secrets in
@@ -29,8 +31,10 @@ uninterrupted run.
 **Dirty data never stops the import and is never silently dropped.** A row that cannot be
 imported (orphan, no required value, refused by the doctype with its typed error) is a
 Legacy Import Log row "Rejected" with the reason, the details and the raw row (secret columns
-masked); a duplicate row or an older version of a row is "Skipped"; a row imported with a
-value left out (an invalid email, a quote line whose product is unknown) gets a "Warning".
+masked), and leaves nothing behind (its documents are taken back before the batch's INSERT, a
+save it made is undone to a savepoint); a duplicate row or an older version of a row is
+"Skipped"; a row imported with a value left out (an invalid email, a quote line whose product
+is unknown) gets a "Warning".
 
 **Fast.** New records go through :mod:`gigafibre_fsm.legacy.bulk`, which runs the doctypes'
 own validation in memory and writes multi-row INSERTs (its docstring lists exactly which
@@ -59,6 +63,7 @@ from frappe.utils import now, now_datetime
 from gigafibre_fsm.legacy import clean
 from gigafibre_fsm.legacy.bulk import Index, Namer, update_rows
 from gigafibre_fsm.legacy.convert import Context
+from gigafibre_fsm.legacy.preconditions import SiteSetup, check, site_setup
 from gigafibre_fsm.legacy.reconciliation import COUNTS, added_up
 from gigafibre_fsm.legacy.source import LegacySource, get_config
 from gigafibre_fsm.legacy.step import Batch, Step, Tally, legacy_names, masked
@@ -164,6 +169,7 @@ class Importer:
 		self.run_name = run_name
 		self.ledger: dict[tuple[str, str], tuple[str, str, str]] = {}
 		self.worker = None
+		self.setup: SiteSetup | None = None
 		self._common = False
 		self._ledger_loaded: set[str] = set()
 
@@ -174,9 +180,11 @@ class Importer:
 		if not frappe.db.sql("select get_lock(%s, 0)", (self.lock_name(),))[0][0]:
 			frappe.throw(_("Another legacy import is running on this site"), ImportLockedError)
 		flags = (frappe.flags.in_import, frappe.flags.mute_emails)
-		frappe.flags.in_import = frappe.flags.mute_emails = True
 		started = time.monotonic()
 		try:
+			# Before the run's first write (its Legacy Import Run), a dry run's too.
+			self.setup = check(self.selected)
+			frappe.flags.in_import = frappe.flags.mute_emails = True
 			self.start()
 			if self.parallel:
 				lanes = [[k for k in lane if k in self.selected] for lane in LANES]
@@ -276,6 +284,7 @@ class Importer:
 			)
 			run.insert(ignore_permissions=True)
 			self.run_name = run.name
+		self.namer.prepare(STEPS[key].doctype for key in self.selected)
 		self.commit()
 
 	def finish(self, status: str, error: str | None = None) -> None:
@@ -475,25 +484,14 @@ class Importer:
 		if self._common:
 			return
 		ctx, source = self.ctx, self.source
-		from gigafibre_fsm.setup.catalogue import service_item_group
-
-		ctx.company = frappe.db.get_single_value("Global Defaults", "default_company") or frappe.db.get_value(
-			"Company", {}, "name"
-		)
-		ctx.currency = (
-			ctx.company and frappe.get_cached_value("Company", ctx.company, "default_currency")
-		) or "CAD"
-		ctx.price_list = (
-			frappe.db.get_single_value("Selling Settings", "selling_price_list") or "Standard Selling"
-		)
-		ctx.territory = (
-			frappe.db.get_single_value("Selling Settings", "territory")
-			or ("Canada" if frappe.db.exists("Territory", "Canada") else None)
-			or frappe.db.get_value(
-				"Territory", {"is_group": 1, "parent_territory": ("in", ("", None))}, "name"
-			)
-		)
-		ctx.item_group = service_item_group()
+		# Checked by run() before the first write; the second lane reads it in its process.
+		setup = self.setup or site_setup(self.selected)
+		ctx.company = setup.company
+		ctx.currency = setup.currency or "CAD"
+		ctx.price_list = setup.price_list
+		ctx.territory = setup.territory
+		ctx.item_group = setup.item_group
+		ctx.uom = setup.uom
 		# Municipalities as spelled most carefully anywhere in the legacy data.
 		counts: Counter = Counter()
 		codes: dict[str, Counter] = defaultdict(Counter)

@@ -143,6 +143,9 @@ class Step:
 	legacy_field = ""  # the doctype's unique field holding the legacy id
 	sources: tuple[str, ...] = ()  # every table it reads rows of, each counted on its own
 	money_column = ""  # of a money table: the amount a row not imported leaves out
+	# Whether create() writes to the database itself (doc.insert) instead of queueing validated
+	# documents for the batch's INSERT: then a row that fails is undone to a savepoint.
+	creates_at_once = False
 
 	def __init__(self, importer):
 		self.imp = importer
@@ -242,8 +245,11 @@ class Step:
 			if existing and ledger and ledger[2] == digest:
 				outcome, name = "unchanged", existing
 			elif existing:
-				name = self.update(source_table, key, existing, plan, row, batch)
+				name = at_once(lambda: self.update(source_table, key, existing, plan, row, batch))
 				outcome = "updated"
+			elif self.creates_at_once:
+				name = at_once(lambda: self.create(source_table, key, plan, row, batch))
+				outcome = "created"
 			else:
 				name = self.create(source_table, key, plan, row, batch)
 				outcome = "created"
@@ -386,6 +392,23 @@ def error_text(error: Exception) -> str:
 	from frappe.utils import strip_html
 
 	return strip_html(str(error))[:1000]
+
+
+ROW_SAVEPOINT = "legacy_step_row"
+
+
+def at_once(write):
+	"""A row's write that reaches the database at once (saves, inserts), undone whole when it
+	fails: a row counted rejected leaves nothing behind. Updates are rare (a re-run writes
+	only what changed), so the savepoint costs the first import nothing."""
+	frappe.db.savepoint(ROW_SAVEPOINT)
+	try:
+		result = write()
+	except BaseException:
+		frappe.db.rollback(save_point=ROW_SAVEPOINT)
+		raise
+	frappe.db.release_savepoint(ROW_SAVEPOINT)
+	return result
 
 
 def insert_new(doctype: str, values: dict):

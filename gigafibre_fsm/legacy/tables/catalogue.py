@@ -54,7 +54,7 @@ def convert_product(row: dict, ctx: Context) -> Plan:
 		"item_name": name[:140],
 		"description": name,
 		"item_group": ctx.item_group,
-		"stock_uom": "Nos",
+		"stock_uom": ctx.uom,
 		"is_stock_item": 0,
 		"include_item_in_manufacturing": 0,
 		"disabled": 0 if row.get("active", 1) else 1,
@@ -81,6 +81,7 @@ class ProductStep(Step):
 	doctype = "Item"
 	legacy_field = "legacy_product_id"
 	sources = ("product",)
+	creates_at_once = True
 
 	def prepare(self):
 		self.load_existing()

@@ -159,7 +159,6 @@ class AccountStep(Step):
 	def prepare(self):
 		self.load_existing()
 		self.imp.prepare_common()
-		self.ensure_customer_groups()
 		ctx = self.ctx
 		ctx.suspensions = defaultdict(list)
 		for row in self.source.query(f"select * from {self.source.table('account_suspension')}"):
@@ -178,19 +177,6 @@ class AccountStep(Step):
 		self.contact_writer = self.new_writer("Contact")
 		self.address_writer = self.new_writer("Address")
 
-	@staticmethod
-	def ensure_customer_groups() -> None:
-		"""The two groups the legacy accounts belong to."""
-		for group in clean.CUSTOMER_GROUP.values():
-			if not frappe.db.exists("Customer Group", group):
-				parent = frappe.db.get_value(
-					"Customer Group", {"is_group": 1, "parent_customer_group": ("in", ("", None))}, "name"
-				)
-				insert_new(
-					"Customer Group",
-					{"customer_group_name": group, "parent_customer_group": parent, "is_group": 0},
-				)
-
 	def convert(self, source_table, row):
 		return convert_account(row, self.ctx)
 
@@ -199,11 +185,17 @@ class AccountStep(Step):
 		self.writer.validate(customer)
 		others = dict(plan.others)
 		contact = address = None
+		# Accepted first, so that its contact's and address's links to it resolve; taken back
+		# with them if anything after fails, so a rejected account leaves nothing behind.
 		self.accept(customer, batch, source_table, key)
-		if "Contact" in others:
-			contact = self.child_doc(self.contact_writer, others["Contact"], customer, batch, key, row)
-		if "Address" in others:
-			address = self.child_doc(self.address_writer, others["Address"], customer, batch, key, row)
+		try:
+			if "Contact" in others:
+				contact = self.child_doc(self.contact_writer, others["Contact"], customer, batch, key, row)
+			if "Address" in others:
+				address = self.child_doc(self.address_writer, others["Address"], customer, batch, key, row)
+		except BaseException:
+			self.withdraw(customer, contact, address, batch)
+			raise
 		# What ERPNext's Customer.on_update writes right after the insert (create_primary_contact…).
 		if contact:
 			customer.customer_primary_contact = contact.name
@@ -211,9 +203,17 @@ class AccountStep(Step):
 			customer.mobile_no = contact.mobile_no
 		if address:
 			customer.customer_primary_address = address.name
-			customer.primary_address = self.address_display(address)
+			customer.primary_address = address.flags.display
 		self.existing[key] = customer.name
 		return customer.name
+
+	def withdraw(self, customer, contact, address, batch) -> None:
+		"""Take back what a failed account had queued for the batch's INSERT."""
+		for writer, doc in ((self.contact_writer, contact), (self.address_writer, address)):
+			if doc is not None:
+				writer.withdraw([doc])
+		self.writer.withdraw([customer])
+		batch.created.pop(customer.name, None)
 
 	def address_display(self, address) -> str:
 		"""get_address_display's text: the same template, compiled once per country."""
@@ -227,17 +227,24 @@ class AccountStep(Step):
 		return self.templates[address.country].render(values)
 
 	def child_doc(self, writer, values, customer, batch, key, row):
+		"""The customer's contact or address, or None with a warning when its doctype refuses it."""
 		values = dict(values, links=[{"link_doctype": "Customer", "link_name": customer.name}])
+		doc = writer.new(values)
 		try:
-			doc = writer.new(values)
 			writer.validate(doc)
-			writer.accept(doc)
-			return doc
-		except REFUSALS as error:
+			if doc.doctype == "Address":
+				doc.flags.display = self.address_display(doc)
+		except BaseException as error:
+			if doc.name:
+				writer.namer.undo(writer.doctype, doc.name)
+			if not isinstance(error, REFUSALS):
+				raise
 			frappe.clear_messages()
 			issue = Issue(f"{writer.doctype} refused: {type(error).__name__}", error_text(error))
 			self.log(batch, "account", key, "Warning", issue, row, ("Customer", customer.name))
 			return None
+		writer.accept(doc)
+		return doc
 
 	def update(self, source_table, key, name, plan, row, batch):
 		update_doc("Customer", name, plan.values)
@@ -250,7 +257,14 @@ class AccountStep(Step):
 		return name
 
 	def write(self, batch):
+		customers = {d.name for d in self.writer.pending}
 		written = {d.name for d in self.writer.flush()}
-		self.contact_writer.flush()
-		self.address_writer.flush()
+		# A customer the database refused after all takes its contact and address with it.
+		refused = customers - written
+		for writer in (self.contact_writer, self.address_writer):
+			if refused:
+				writer.withdraw(
+					[d for d in writer.pending if any(link.link_name in refused for link in d.links)]
+				)
+			writer.flush()
 		self.refused_at_insert(batch, written)

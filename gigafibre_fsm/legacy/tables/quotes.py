@@ -118,7 +118,7 @@ class QuoteStep(Step):
 	def convert(self, source_table, row):
 		plan = convert_soumission(row, self.ctx)
 		for item in plan.values["items"]:
-			item.setdefault("uom", "Nos")
+			item.setdefault("uom", self.ctx.uom)
 			item.setdefault("conversion_factor", 1)
 		return plan
 

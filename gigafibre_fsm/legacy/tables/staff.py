@@ -40,6 +40,7 @@ class StaffStep(Step):
 	key = "staff"
 	doctype = "User"
 	sources = ("staff",)
+	creates_at_once = True
 
 	def prepare(self):
 		self.existing = {}
