@@ -34,7 +34,8 @@ Legacy Import Log row "Rejected" with the reason, the details and the raw row (s
 masked), and leaves nothing behind (its documents are taken back before the batch's INSERT, a
 save it made is undone to a savepoint); a duplicate row or an older version of a row is
 "Skipped"; a row imported with a value left out (an invalid email, a quote line whose product
-is unknown) gets a "Warning".
+is unknown) gets a "Warning". History is not refused by rules made for new records: a date or
+a technician the legacy system did not record is imported unknown, and flagged.
 
 **Fast.** New records go through :mod:`gigafibre_fsm.legacy.bulk`, which runs the doctypes'
 own validation in memory and writes multi-row INSERTs (its docstring lists exactly which
@@ -68,6 +69,7 @@ from gigafibre_fsm.legacy.reconciliation import COUNTS, added_up
 from gigafibre_fsm.legacy.source import LegacySource, get_config
 from gigafibre_fsm.legacy.step import Batch, Step, Tally, legacy_names, masked
 from gigafibre_fsm.legacy.tables import STEPS
+from gigafibre_fsm.legacy.tables.equipment import radius_homes
 
 BATCH = 2000
 LOCK = "gigafibre_legacy_import"
@@ -172,6 +174,7 @@ class Importer:
 		self.setup: SiteSetup | None = None
 		self._common = False
 		self._ledger_loaded: set[str] = set()
+		self._radius_loaded = False
 
 	# -- running -------------------------------------------------------------------------
 
@@ -543,6 +546,17 @@ class Importer:
 			for r in rows:
 				self.ctx.services_by_delivery[r["delivery_id"]].append(r)
 			self.load_products()
+
+	def load_radius(self) -> None:
+		"""The RADIUS account each legacy device carries (``equipment.radius_homes``); the
+		service and device steps both need it, the same."""
+		if self._radius_loaded:
+			return
+		table = self.source.table("service")
+		services = self.source.query(f"select * from {table} where ifnull(radius_user, '') != '' order by id")
+		devices = {r["id"] for r in self.source.query(f"select id from {self.source.table('device')}")}
+		self.ctx.radius = radius_homes(services, devices, self.source.duplicates("service"))
+		self._radius_loaded = True
 
 	def load_staff(self) -> None:
 		self.load_ledger(["staff"])

@@ -1,5 +1,9 @@
 """accord_paiement → Payment Arrangement: a customer's promise to pay, and its agent.
 
+An arrangement the legacy system recorded without its pay-by date (0, its "unknown") is
+history: imported with the date empty and flagged unknown (the form says so), not refused by
+the rule that a new arrangement needs one.
+
 A money table: a row not imported carries its amount into the log, so the source total is
 what was imported plus what was not, to the cent.
 """
@@ -41,6 +45,7 @@ def convert_accord(row: dict, ctx: Context) -> Plan:
 		agent = ctx.names["staff"].get(row["staff_id"])
 		if not agent:
 			notes.warn(NO_TARGET, f"staff_id {row['staff_id']}: no such staff member")
+	due_date = to_date(notes, row.get("date_echeance"), "date_echeance")
 	values = {
 		"customer": customer,
 		"amount": amount,
@@ -48,7 +53,9 @@ def convert_accord(row: dict, ctx: Context) -> Plan:
 		"status": status,
 		"agent": agent,
 		"agreed_date": to_date(notes, row.get("date_accord"), "date_accord"),
-		"due_date": to_date(notes, row.get("date_echeance"), "date_echeance"),
+		"due_date": due_date,
+		# 0 (or an impossible date) was the legacy system's "unknown": history, not refused.
+		"due_date_unknown": 0 if due_date else 1,
 		"cutoff_date": to_date(notes, row.get("date_coupure"), "date_coupure"),
 		"note": notes.text(row.get("note"), multiline=True, what="note"),
 		"reason": notes.text(row.get("raison_changement"), multiline=True, what="raison_changement"),

@@ -2,8 +2,11 @@
 
 genieacs.wifi (by MAC) and genieacs.voip (by serial) give the WiFi and SIP secrets, the newest
 row per device; a service's radius_user/radius_pwd the RADIUS account of its device (its
-active service first, then the newest). Those rows fold into the equipment: a row that folds
-into none is superseded (skipped) or has nothing to fold into (rejected).
+active service first, then the newest: :func:`radius_homes`). Those rows fold into the
+equipment: a row that folds into none is superseded (skipped) or has nothing to fold into
+(rejected). A RADIUS account whose service names no device the legacy database holds, or
+whose device carries another service's, stays on its Service Subscription (subscriptions.py),
+where it is imported with the service: ``service.radius`` counts those on equipment only.
 """
 
 import frappe
@@ -30,6 +33,23 @@ from gigafibre_fsm.service.identifiers import normalize_mac, normalize_serial
 
 # ---------------------------------------------------------------------------------------
 # Conversion
+
+
+def radius_homes(services: list[dict], devices: set, duplicates: dict | None = None) -> dict[int, dict]:
+	"""{device id: the service whose RADIUS account the device carries}: of the services with an
+	account that name a device the legacy database holds, the active one, else the newest.
+	Duplicated service rows are left out (the original is imported, the copy skipped)."""
+	homes: dict[int, dict] = {}
+	duplicates = duplicates or {}
+	for service in sorted(services, key=lambda s: (s.get("status") == 1, s["id"])):
+		device = positive(service.get("device_id"))
+		if (
+			device in devices
+			and service["id"] not in duplicates
+			and clean.clean_text(service.get("radius_user"))
+		):
+			homes[device] = service
+	return homes
 
 
 def device_secrets(
@@ -126,14 +146,10 @@ class DeviceStep(Step):
 		ctx.voip, self.voip_superseded = newest_by(
 			self.voip_rows, lambda r: normalize_serial(clean.clean_text(r.get("serial")))
 		)
-		self.radius_rows = self.source.query(
-			f"select * from {self.source.table('service')} where ifnull(radius_user, '') != '' order by id"
-		)
-		# The device's RADIUS account: its active service first, then the newest.
-		ctx.radius = {}
-		for service in sorted(self.radius_rows, key=lambda s: (s.get("status") == 1, s["id"])):
-			if service.get("device_id"):
-				ctx.radius[service["device_id"]] = service
+		# The device's RADIUS account: its active service first, then the newest; the others
+		# are on their subscriptions.
+		imp.load_radius()
+		self.radius_rows = sorted(ctx.radius.values(), key=lambda s: s["id"])
 		self.writer = self.new_writer()
 
 	def convert(self, source_table, row):

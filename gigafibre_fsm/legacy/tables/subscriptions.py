@@ -1,10 +1,22 @@
-"""service → Service Subscription: a product at a location, at its negotiated price."""
+"""service → Service Subscription: a product at a location, at its negotiated price.
+
+A service the legacy system recorded without its start date (0, its "unknown") is history:
+imported with the date empty and flagged unknown, not refused by the rule that an active
+subscription has one. An end date before the start is left out, with a warning.
+
+A service's RADIUS account (radius_user/radius_pwd) lives on its device's equipment when the
+device carries it (equipment.py, :func:`~gigafibre_fsm.legacy.tables.equipment.radius_homes`);
+any other — no device linked, a device the legacy database does not hold, a device carrying
+another service's account — is kept on the subscription, its password encrypted like every
+Password field, never in the log (the raw row masks it).
+"""
 
 from decimal import Decimal
 
 from gigafibre_fsm.legacy import clean
 from gigafibre_fsm.legacy.clean import Invalid
 from gigafibre_fsm.legacy.convert import (
+	INVALID,
 	UNKNOWN_CODE,
 	UNKNOWN_PRODUCT,
 	Context,
@@ -13,6 +25,7 @@ from gigafibre_fsm.legacy.convert import (
 	Rejected,
 	money,
 	parent,
+	positive,
 	to_date,
 )
 from gigafibre_fsm.legacy.step import Step
@@ -30,6 +43,15 @@ def service_rate(notes: Notes, row: dict, product: dict) -> Decimal:
 	return money(notes, product.get("price"), "product price") or Decimal("0.00")
 
 
+def subscription_radius(row: dict, ctx: Context) -> dict:
+	"""The RADIUS account the subscription keeps: the service's own, unless its device carries it."""
+	user = clean.clean_text(row.get("radius_user"))
+	home = ctx.radius.get(positive(row.get("device_id")))
+	if not user or (home and home["id"] == row["id"]):
+		return {"radius_username": None, "radius_password": None}
+	return {"radius_username": user, "radius_password": row.get("radius_pwd") or None}
+
+
 def convert_service(row: dict, ctx: Context) -> Plan:
 	customer = parent(ctx, "account", row.get("account_id"))
 	location = parent(ctx, "delivery", row.get("delivery_id"))
@@ -45,6 +67,11 @@ def convert_service(row: dict, ctx: Context) -> Plan:
 	if isinstance(billing, Invalid):
 		notes.warn(UNKNOWN_CODE, f"{billing}, Monthly used")
 		billing = "Monthly"
+	start = to_date(notes, row.get("date_orig"), "date_orig")
+	end = to_date(notes, row.get("date_end"), "date_end")
+	if start and end and end < start:
+		notes.warn(INVALID, f"date_end {end} before date_orig {start}: end date left out")
+		end = None
 	values = {
 		"customer": customer,
 		"service_location": location,
@@ -52,9 +79,13 @@ def convert_service(row: dict, ctx: Context) -> Plan:
 		"item": item,
 		"rate": service_rate(notes, row, product),
 		"billing_interval": billing,
-		"start_date": to_date(notes, row.get("date_orig"), "date_orig"),
-		"end_date": to_date(notes, row.get("date_end"), "date_end"),
+		"start_date": start,
+		# 0 (or an impossible date) was the legacy system's "unknown": a service that started
+		# keeps its history with the date unknown (a pending one has not started yet).
+		"start_date_unknown": 1 if not start and status != "Pending" else 0,
+		"end_date": end,
 		"notes": notes.text(row.get("comment"), multiline=True, what="comment"),
+		**subscription_radius(row, ctx),
 		"legacy_service_id": str(row["id"]),
 	}
 	return Plan("Service Subscription", values, warnings=notes.warnings)
@@ -74,6 +105,7 @@ class ServiceStep(Step):
 		self.load_existing()
 		self.imp.load_parents("account", "delivery", "product")
 		self.imp.load_products()
+		self.imp.load_radius()
 		self.duplicates = self.source.duplicates("service")
 		self.writer = self.new_writer()
 

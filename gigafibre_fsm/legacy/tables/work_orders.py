@@ -1,8 +1,11 @@
 """bon_travail (+ bon_travail_item) → Dispatch Job, with its technicians' hours and its parts.
 
 Legacy work orders have no type and record visits done: they are imported as completed
-Support jobs. Their items fold into the job as parts; an item whose work order was not
-imported is rejected with it. A money table (the work order's total).
+Support jobs. One recorded without its date (0, the legacy "unknown") or without a technician
+is history: imported with them empty and flagged unknown (the form says so), not refused by
+the rule that a job done has its date and its technician. A departure before the arrival is
+left out, with a warning. Their items fold into the job as parts; an item whose work order was
+not imported is rejected with it. A money table (the work order's total).
 """
 
 from collections import defaultdict
@@ -11,6 +14,7 @@ import frappe
 
 from gigafibre_fsm.legacy import clean
 from gigafibre_fsm.legacy.convert import (
+	INVALID,
 	NO_TARGET,
 	PARENT_NOT_IMPORTED,
 	UNKNOWN_PRODUCT,
@@ -38,10 +42,15 @@ def technician_row(ctx, notes: Notes, staff_id, arrive, depart, which: str) -> d
 	if not user:
 		notes.warn(NO_TARGET, f"{which} {staff_id}: no such staff member")
 		return None
+	arrival = to_datetime(notes, arrive, f"heure_arrive_{which}")
+	departure = to_datetime(notes, depart, f"heure_depart_{which}")
+	if departure and (not arrival or departure < arrival):
+		notes.warn(INVALID, f"heure_depart_{which} {departure} without a later arrival: left out")
+		departure = None
 	return {
 		"technician": user,
-		"arrival_time": to_datetime(notes, arrive, f"heure_arrive_{which}"),
-		"departure_time": to_datetime(notes, depart, f"heure_depart_{which}"),
+		"arrival_time": arrival,
+		"departure_time": departure,
 		"legacy_staff_id": str(staff_id),
 	}
 
@@ -72,13 +81,18 @@ def convert_bon(row: dict, ctx: Context, items: list[dict]) -> Plan:
 				"legacy_bon_travail_item_id": str(item["id"]),
 			}
 		)
+	scheduled = to_date(notes, row.get("date"), "date")
 	values = {
 		"job_type": "Support",
 		"customer": customer,
 		# Work orders in the legacy system are records of visits done.
 		"status": "Completed",
-		"scheduled_date": to_date(notes, row.get("date"), "date"),
+		"scheduled_date": scheduled,
+		# 0 (or an impossible date) was the legacy system's "unknown": history, not refused.
+		"scheduled_date_unknown": 0 if scheduled else 1,
 		"technicians": technicians,
+		# No technician recorded (or a staff id the legacy system no longer had): history too.
+		"technician_unknown": 0 if technicians else 1,
 		"parts": parts,
 		"subtotal": money(notes, row.get("subtotal"), "subtotal"),
 		"tps": money(notes, row.get("tps"), "tps"),

@@ -487,6 +487,7 @@ class Builder:
 		self.build_delivery_history()
 		self.build_snapshots()
 		self.build_acs()
+		self.plant_radius_without_device()
 		self.plant_orphans()
 		self.plant_dates()
 		self.plant_nulls()
@@ -1726,6 +1727,22 @@ class Builder:
 				self.planted["duplicate"][table].append([row["id"], original["id"]])
 				for entry in damaged.get((table, original["id"]), ()):
 					self.expected_text.append(dict(entry, id=row["id"]))
+
+	def plant_radius_without_device(self) -> None:
+		"""Internet services whose RADIUS account no device carries: none linked (PPPoE on the
+		customer's own router) or a device deleted since. The account stays on the service."""
+		rng = self.rng
+		services = [s for s in self.rows["service"] if s["radius_user"] and s["device_id"]]
+		for row in rng.sample(services, _pick_count(len(services), 0.01)):
+			row["device_id"] = None
+			self.planted["radius_without_device"]["no_device"].append(row["id"])
+		services = [s for s in services if s["device_id"]]
+		devices = {d["id"] for d in self.rows["device"]}
+		gone = max(devices, default=30000) + 100_000  # beyond any id the generator gives a device
+		for row in rng.sample(services, _pick_count(len(services), 0.003)):
+			row["device_id"] = gone
+			gone += 1
+			self.planted["radius_without_device"]["device_gone"].append(row["id"])
 
 	def plant_dates(self) -> None:
 		rng = self.rng

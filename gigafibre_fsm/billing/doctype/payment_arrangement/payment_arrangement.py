@@ -4,18 +4,33 @@ from frappe.model.document import Document
 from frappe.utils import getdate
 
 from gigafibre_fsm.exceptions import InvalidAmountError, InvalidDateRangeError
-from gigafibre_fsm.validation import check_status_transition
+from gigafibre_fsm.validation import check_status_transition, is_import
 
 
 class PaymentArrangement(Document):
 	def validate(self):
 		self.check_amount()
+		self.check_due_date()
 		self.check_dates()
 		check_status_transition(self)
 
 	def check_amount(self):
 		if (self.amount or 0) <= 0:
 			frappe.throw(_("The arranged amount must be more than 0"), InvalidAmountError)
+
+	def check_due_date(self):
+		"""A new arrangement says when it is to be paid. One the legacy system recorded without
+		that date is history: imported with the date unknown (flagged, shown in the form), and
+		it stays so, through later saves, until someone enters the date."""
+		if self.due_date:
+			self.due_date_unknown = 0
+			return
+		if set_by_import(self, "due_date_unknown"):
+			return
+		self.due_date_unknown = 0
+		frappe.throw(
+			_("Enter the Pay By date of the arrangement"), frappe.MandatoryError, title=_("Missing value")
+		)
 
 	def check_dates(self):
 		"""Agreed ≤ pay-by ≤ cut-off: the cut-off is the last step of collections."""
@@ -31,3 +46,14 @@ class PaymentArrangement(Document):
 			frappe.throw(
 				_("Cut Off On ({0}) cannot be before Pay By ({1})").format(cutoff, due), InvalidDateRangeError
 			)
+
+
+def set_by_import(doc, flag: str) -> bool:
+	"""A flag only an import sets (the field is read-only): set by this import, or already
+	set before this save."""
+	if not doc.get(flag):
+		return False
+	if is_import(doc):
+		return True
+	before = doc.get_doc_before_save()
+	return bool(before and before.get(flag))

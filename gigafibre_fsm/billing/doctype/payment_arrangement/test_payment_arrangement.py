@@ -57,3 +57,31 @@ class TestPaymentArrangement(FrappeTestCase):
 		with self.assertRaises(StatusTransitionError):
 			update_doc("Payment Arrangement", name, status="Open")
 		update_doc("Payment Arrangement", name, status="Open", reason="Deuxième chèque refusé")
+
+	def test_a_new_plan_needs_its_pay_by_date_a_legacy_one_may_not_know_it(self):
+		customer = make_customer().name
+		with self.assertRaises(frappe.MandatoryError):
+			make_arrangement(customer=customer, due_date=None, cutoff_date=None)
+		# The flag is the import's (read-only): set from the desk or the API it does not count.
+		with self.assertRaises(frappe.MandatoryError):
+			make_arrangement(customer=customer, due_date=None, cutoff_date=None, due_date_unknown=1)
+		legacy = frappe.get_doc(
+			{
+				"doctype": "Payment Arrangement",
+				"customer": customer,
+				"amount": 80,
+				"status": "Completed",
+				"agreed_date": "2024-02-01",
+				"due_date_unknown": 1,
+				"legacy_accord_id": f"test-{frappe.generate_hash(length=8)}",
+			}
+		)
+		legacy.flags.in_import = True
+		legacy.insert()
+		self.assertEqual((legacy.due_date, legacy.due_date_unknown), (None, 1))
+		update_doc("Payment Arrangement", legacy.name, note="Payé au comptoir")  # a later save keeps it
+		self.assertEqual(frappe.db.get_value("Payment Arrangement", legacy.name, "due_date_unknown"), 1)
+		update_doc("Payment Arrangement", legacy.name, due_date="2024-03-01")  # a date entered clears it
+		self.assertEqual(frappe.db.get_value("Payment Arrangement", legacy.name, "due_date_unknown"), 0)
+		with self.assertRaises(frappe.MandatoryError):
+			update_doc("Payment Arrangement", legacy.name, due_date=None)

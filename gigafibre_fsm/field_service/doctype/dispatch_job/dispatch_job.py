@@ -61,14 +61,22 @@ class DispatchJob(Document):
 				)
 			if flt(row.hours) < 0:
 				frappe.throw(_("Row {0}: hours cannot be negative").format(row.idx), InvalidAmountError)
-		if self.status in NEEDS_TECHNICIAN and not self.technicians:
+		# A legacy work order recorded without a technician is history: imported with the
+		# technician unknown (flagged, shown in the form) until one is added.
+		if self.technicians or not set_by_import(self, "technician_unknown"):
+			self.technician_unknown = 0
+		if self.status in NEEDS_TECHNICIAN and not self.technicians and not self.technician_unknown:
 			frappe.throw(
 				_("Assign a technician before setting the job to {0}").format(_(self.status)),
 				IncompleteRecordError,
 			)
 
 	def check_schedule(self):
-		if self.status in NEEDS_TECHNICIAN and not self.scheduled_date:
+		"""A job in progress or done has its date; a legacy work order recorded without one is
+		history, imported with the date unknown (flagged, shown in the form) until it is entered."""
+		if self.scheduled_date or not set_by_import(self, "scheduled_date_unknown"):
+			self.scheduled_date_unknown = 0
+		if self.status in NEEDS_TECHNICIAN and not self.scheduled_date and not self.scheduled_date_unknown:
 			frappe.throw(
 				_("Set the Scheduled Date before setting the job to {0}").format(_(self.status)),
 				IncompleteRecordError,
@@ -77,9 +85,10 @@ class DispatchJob(Document):
 	def set_totals(self):
 		"""Parts and labour add up to the subtotal; TPS and TVQ as the pricing engine rounds them.
 
-		An imported work order keeps the totals the legacy system billed.
+		An imported work order keeps the totals the legacy system billed, through later saves too.
 		"""
-		if is_import(self) and not self.parts:
+		billed = is_import(self) or bool(self.legacy_bon_travail_id)
+		if billed and not self.parts:
 			return
 		subtotal = Decimal(0)
 		for row in self.parts:
@@ -88,9 +97,20 @@ class DispatchJob(Document):
 			amount = to_cents(Decimal(str(flt(row.qty))) * Decimal(str(flt(row.rate))))
 			row.amount = float(amount)
 			subtotal += amount
-		if is_import(self):
+		if billed:
 			return
 		self.update(Totals.of(subtotal).to_dict())
 
 	def is_assigned_to(self, user: str) -> bool:
 		return any(row.technician == user for row in self.technicians)
+
+
+def set_by_import(doc, flag: str) -> bool:
+	"""A flag only an import sets (the field is read-only): set by this import, or already
+	set before this save."""
+	if not doc.get(flag):
+		return False
+	if is_import(doc):
+		return True
+	before = doc.get_doc_before_save()
+	return bool(before and before.get(flag))

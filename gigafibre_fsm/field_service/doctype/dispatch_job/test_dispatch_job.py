@@ -163,3 +163,34 @@ class TestDispatchJob(FrappeTestCase):
 		self.assertEqual(job.customer, location.customer)
 		with self.assertRaises(CustomerMismatchError):
 			make_dispatch_job(location, customer=make_service_location().customer)
+
+	def test_a_legacy_job_done_may_have_an_unknown_date_and_technician(self):
+		location = make_service_location()
+		job = make_dispatch_job(location, [TECH_A], scheduled_date=None)
+		with self.assertRaises(IncompleteRecordError):
+			update_doc("Dispatch Job", job.name, status="In Progress")
+		# From the desk the flag is not the user's to set (the field is read-only).
+		with self.assertRaises(IncompleteRecordError):
+			update_doc("Dispatch Job", job.name, status="In Progress", scheduled_date_unknown=1)
+		legacy = frappe.get_doc(
+			{
+				"doctype": "Dispatch Job",
+				"job_type": "Support",
+				"customer": location.customer,
+				"status": "Completed",
+				"scheduled_date_unknown": 1,
+				"technician_unknown": 1,
+				"total": 114.98,
+				"legacy_bon_travail_id": f"test-{frappe.generate_hash(length=8)}",
+			}
+		)
+		legacy.flags.in_import = True
+		legacy.insert()
+		self.assertEqual((legacy.scheduled_date_unknown, legacy.technician_unknown), (1, 1))
+		saved = update_doc("Dispatch Job", legacy.name, notes="Vérifié")  # a later save keeps both
+		self.assertEqual(
+			(saved.scheduled_date_unknown, saved.technician_unknown, saved.total), (1, 1, 114.98)
+		)
+		saved.append("technicians", {"technician": TECH_A})
+		saved.save()
+		self.assertEqual(saved.technician_unknown, 0)

@@ -4,7 +4,7 @@ from frappe.model.document import Document
 from frappe.utils import add_months, getdate
 
 from gigafibre_fsm.exceptions import IncompleteRecordError, InvalidAmountError, InvalidDateRangeError
-from gigafibre_fsm.validation import check_location_belongs_to_customer, check_status_transition
+from gigafibre_fsm.validation import check_location_belongs_to_customer, check_status_transition, is_import
 
 
 class ServiceSubscription(Document):
@@ -21,7 +21,11 @@ class ServiceSubscription(Document):
 				_("End Date {0} is before Start Date {1}").format(self.end_date, self.start_date),
 				InvalidDateRangeError,
 			)
-		if self.status == "Active" and not self.start_date:
+		# A legacy service recorded without its start date is history: imported with the date
+		# unknown (flagged, shown in the form) until someone enters it.
+		if self.start_date or not set_by_import(self, "start_date_unknown"):
+			self.start_date_unknown = 0
+		if self.status == "Active" and not self.start_date and not self.start_date_unknown:
 			frappe.throw(_("An active subscription needs a Start Date"), IncompleteRecordError)
 
 	def check_rate(self):
@@ -37,3 +41,14 @@ class ServiceSubscription(Document):
 			self.commitment_end_date = add_months(self.start_date, self.commitment_months)
 		else:
 			self.commitment_end_date = None
+
+
+def set_by_import(doc, flag: str) -> bool:
+	"""A flag only an import sets (the field is read-only): set by this import, or already
+	set before this save."""
+	if not doc.get(flag):
+		return False
+	if is_import(doc):
+		return True
+	before = doc.get_doc_before_save()
+	return bool(before and before.get(flag))

@@ -67,3 +67,41 @@ class TestServiceSubscription(FrappeTestCase):
 		make_item("RAB2X", service_type="discount")
 		sub = make_subscription(location, item="RAB2X", rate=-5)
 		self.assertEqual(sub.rate, -5)
+
+	def test_a_legacy_active_service_may_have_an_unknown_start_date(self):
+		location = make_service_location()
+		make_item("FTTH150I")
+		values = {
+			"doctype": "Service Subscription",
+			"service_location": location.name,
+			"customer": location.customer,
+			"item": "FTTH150I",
+			"rate": 99.95,
+			"status": "Active",
+			"start_date_unknown": 1,
+		}
+		# From the desk the flag is not the user's to set (the field is read-only).
+		desk = make_subscription(location).name
+		update_doc("Service Subscription", desk, status="Active", start_date="2026-11-01")
+		with self.assertRaises(IncompleteRecordError):
+			update_doc("Service Subscription", desk, start_date=None, start_date_unknown=1)
+		legacy = frappe.get_doc({**values, "legacy_service_id": f"test-{frappe.generate_hash(length=8)}"})
+		legacy.flags.in_import = True
+		legacy.insert()
+		update_doc("Service Subscription", legacy.name, notes="Client depuis 2012")
+		self.assertEqual(frappe.db.get_value("Service Subscription", legacy.name, "start_date_unknown"), 1)
+		update_doc("Service Subscription", legacy.name, start_date="2012-05-01")
+		self.assertEqual(frappe.db.get_value("Service Subscription", legacy.name, "start_date_unknown"), 0)
+
+	def test_the_radius_account_of_a_service_without_equipment_is_encrypted(self):
+		from frappe.utils.password import get_decrypted_password
+
+		sub = make_subscription(
+			make_service_location(), radius_username="gf4242", radius_password="s3cret-pw"
+		)
+		self.assertNotIn(
+			"s3cret-pw", frappe.db.get_value("Service Subscription", sub.name, "radius_password")
+		)
+		self.assertEqual(
+			get_decrypted_password("Service Subscription", sub.name, "radius_password"), "s3cret-pw"
+		)
