@@ -40,6 +40,7 @@ UNKNOWN_PRODUCT = "Unknown product"
 PHP_ARRAY = "Malformed PHP array"
 NO_TARGET = "No matching record"
 NOT_A_NUMBER = "Not a number"
+NOT_OFFERED = "Imported not offered: the pricing engine cannot sell it as it is"
 
 # Québec is west of Greenwich: a positive longitude there is a sign typed wrong.
 QUEBEC_LATITUDES = (44.0, 63.0)
@@ -108,6 +109,7 @@ class Context:
 	services: dict[int, dict] = field(default_factory=dict)  # service id → row
 	products: dict[int, dict] = field(default_factory=dict)  # product id → row
 	item_codes: set[str] = field(default_factory=set)  # Items that exist (by item code)
+	line_profiles: dict[int, dict] = field(default_factory=dict)  # fibre_lineprofile by id
 	olts: dict[str, str] = field(default_factory=dict)  # IP → OLT name
 	wifi: dict[str, dict] = field(default_factory=dict)  # MAC → newest genieacs.wifi row
 	voip: dict[str, dict] = field(default_factory=dict)  # serial → newest genieacs.voip row

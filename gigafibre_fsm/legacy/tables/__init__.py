@@ -7,7 +7,7 @@ are created and updated). The steps, base records first (a step names the legacy
 drives it; the others it reads are in brackets)::
 
     customers.py        account (+ account_suspension, first delivery) → Customer, Contact, Address
-    catalogue.py        product                                         → Item
+    catalogue.py        product (+ the standard catalogue's rules)      → Item
     locations.py        delivery (+ service statuses)                   → Service Location
     subscriptions.py    service                                         → Service Subscription
     equipment.py        device (+ genieacs.wifi, genieacs.voip, service.radius_*) → Service Equipment
@@ -23,7 +23,8 @@ drives it; the others it reads are in brackets)::
                         delivery_history                                → Address History rows of the location
 
 Not imported: service_snapshot (bandwidth samples), voicemeup, tele_wiz, soumission_template,
-fibre_lineprofile/fibre_serviceprofile (the profile numbers travel on the products), and the
+fibre_lineprofile/fibre_serviceprofile (the profile numbers travel on the products; a product
+without speeds of its own takes its line profile's), and the
 columns account.password (the portal's md5), account.vip/date_orig, soumission.po/tax,
 pbx.user_context/country_whitelist/call_911, phone_addr.enhanced_capable/info/names.
 
@@ -34,7 +35,13 @@ warning; an administrator enables those who still work. Customers of closed acco
 disabled after their history is in (``run.Importer.close_accounts``): ERPNext refuses a
 quotation for a disabled customer, and the legacy quotes were made while the account was
 open. A location is as active as its best service; a disconnected one holds no fibre drop.
-Legacy work orders have no type: they are imported as completed Support jobs. A drop's
+Legacy work orders have no type: they are imported as completed Support jobs. History comes
+in whole: a pay-by date, a work order's date or technician, a service's start date that the
+legacy system did not record (0 was its "unknown") is imported empty and flagged unknown on
+the record, whose form says so, instead of the row being refused by the rule a new record
+follows. A RADIUS account no device carries is kept on its subscription. Every product is
+imported, with the pricing engine's rules from the standard catalogue; one the engine cannot
+sell is imported not offered, its reason logged as a warning. A drop's
 status is never written: its installed serial is ``fibre.sn`` in the equipment's serial
 form and the Fibre Drop's own rule decides. Quotes keep their lines net of taxes (the legacy
 ``tax`` flag has no Quotation field).

@@ -260,6 +260,8 @@ NOTES = (
 	"Client absent, avis laissé dans la boîte aux lettres.", "Vérifié le signal optique : −19,8 dBm.",
 	"« Très satisfait » selon le client.", "Prolongement de fibre requis (150 m), soumission envoyée.",
 )  # fmt: skip
+# Products no longer sold (inactive in the legacy catalogue); old customers may still have them.
+DISCONTINUED = {"TVFRANCO", "RAB12M", "INSTPRO", "FTTH80P"}
 OLD_PLANS = (
 	("FTTH10", "Fibre 10 Mbps (ancien forfait)", 39.95, 10, 1),
 	("FTTH50", "Fibre 50/10 (ancien)", 69.95, 50, 10),
@@ -518,11 +520,12 @@ class Builder:
 			("TVBSTANDARD", "Télé standard", "tv", 30.00, "monthly", 1, None, None, None),
 			("TVBEVO", "Télé Évolution", "tv", 35.00, "monthly", 1, None, None, None),
 			("TELE", "Télé à la carte", "tv", 0.00, "monthly", 1, None, None, None),
-			("TVSPORTS", "Forfait Sports", "tv", 12.50, "monthly", 0, None, None, None),
-			("TVCINEMA", "Forfait Cinéma", "tv", 15.00, "monthly", 0, None, None, None),
+			# The legacy system had no category for TV add-ons: they are "tv" products.
+			("TVSPORTS", "Forfait Sports", "tv", 12.00, "monthly", 0, None, None, None),
+			("TVFILMS", "Forfait Films et séries", "tv", 15.00, "monthly", 0, None, None, None),
+			("TVJEUNESSE", "Forfait Jeunesse", "tv", 5.00, "monthly", 0, None, None, None),
+			("TVINTL", "Forfait International", "tv", 25.00, "monthly", 0, None, None, None),
 			("TVFRANCO", "Chaînes francophones +", "tv", 7.50, "monthly", 0, None, None, None),
-			("TVENFANTS", "Forfait Jeunesse", "tv", 5.00, "monthly", 0, None, None, None),
-			("TVPREMIUM", "Forfait Premium", "tv", 25.00, "monthly", 0, None, None, None),
 			("TELEPMENS", "Téléphonie résidentielle", "phone", 28.95, "monthly", 1, None, None, None),
 			("SERV911", "Service 911", "phone", 0.69, "monthly", 0, None, None, None),
 			("ACTTELEP", "Activation téléphonie", "phone", 69.95, "once", 0, None, None, None),
@@ -532,8 +535,9 @@ class Builder:
 			("RAB_X", "Rabais spécial", "discount", -20.00, "monthly", 0, None, None, None),
 			("RAB24M", "Rabais engagement 24 mois", "discount", -15.00, "monthly", 0, None, None, None),
 			("RAB36M", "Rabais engagement 36 mois", "discount", -15.00, "monthly", 0, None, None, None),
-			("FTTHINST", "Installation standard FTTH", "fee", 0.00, "once", 0, None, None, None),
-			("DECODEUR", "Décodeur TV", "equipment", 99.95, "once", 0, None, None, None),
+			("INSTFTTH", "Installation standard FTTH", "fee", 0.00, "once", 0, None, None, None),
+			# The TV box was given away: no price in the legacy catalogue.
+			("DECODEUR", "Décodeur TV", "equipment", 0.00, "once", 0, None, None, None),
 			("DECO1ER", "1er décodeur offert", "equipment", 0.00, "once", 0, None, None, None),
 			("ROUTEURDECO", "Routeur Deco X20", "equipment", 129.99, "once", 0, None, None, None),
 			("ATA", "Adaptateur téléphonique", "equipment", 59.95, "once", 0, None, None, None),
@@ -543,6 +547,12 @@ class Builder:
 			("PROLFIBRE", "Prolongement de fibre (le mètre)", "fee", 3.25, "once", 0, None, None, None),
 			("IPFIXE", "Adresse IP fixe", "internet", 10.00, "monthly", 0, None, None, None),
 			("DOMAINE", "Nom de domaine", "other", 24.99, "annual", 0, None, None, None),
+			# Discontinued products of SKU families the import completes from the standard
+			# catalogue (a commitment discount, a professional installation).
+			("RAB12M", "Rabais engagement 12 mois", "discount", -10.00, "monthly", 0, None, None, None),
+			("INSTPRO", "Installation commerciale", "fee", 149.95, "once", 0, None, None, None),
+			# An internet plan with no speed of its own: its line profile's.
+			("FTTH80P", "Fibre 80/80 (promotion)", "internet", 69.95, "monthly", 1, None, None, 101),
 		]
 		for sku, name, price, down, up in OLD_PLANS:
 			catalogue.append((sku, name, "internet", price, "monthly", 0, down, up, None))
@@ -573,7 +583,7 @@ class Builder:
 		for ident, (sku, name, category, price, recurrence, combo, down, up, line) in enumerate(
 			catalogue, start=1
 		):
-			active = 0 if re.search(r"\d{4}$", sku) or sku in {p[0] for p in OLD_PLANS} else 1
+			active = 0 if re.search(r"\d{4}$", sku) or sku in DISCONTINUED | {p[0] for p in OLD_PLANS} else 1
 			self.add(
 				"product",
 				id=ident,
@@ -818,7 +828,7 @@ class Builder:
 				if rng.random() < 0.3:
 					services.append(
 						(
-							p[rng.choice(("TVSPORTS", "TVCINEMA", "TVFRANCO", "TVENFANTS", "TVPREMIUM"))],
+							p[rng.choice(("TVSPORTS", "TVFILMS", "TVJEUNESSE", "TVINTL", "TVFRANCO"))],
 							"addon",
 						)
 					)
@@ -1098,7 +1108,7 @@ class Builder:
 			]
 		else:
 			pool = [
-				"FTTHINST",
+				"INSTFTTH",
 				"DECODEUR",
 				"DECO1ER",
 				"ROUTEURDECO",
@@ -1249,7 +1259,7 @@ class Builder:
 				materiel="a:1:{i:0;"
 				+ self.php_item(
 					{
-						"sku": "FTTHINST",
+						"sku": "INSTFTTH",
 						"desc": "Installation standard FTTH",
 						"amt": Decimal(0),
 						"qte": Decimal(1),
