@@ -14,7 +14,9 @@ from frappe.commands import get_site, pass_context
 def import_legacy_command(context, tables: str = "", dry_run: bool = False):
 	"""Import the legacy PHP application's databases (site config `legacy_db` or Gigafibre Settings)."""
 	import frappe
+	from frappe.utils import strip_html
 
+	from gigafibre_fsm.legacy.preconditions import ImportPreconditionError
 	from gigafibre_fsm.legacy.run import import_legacy
 	from gigafibre_fsm.legacy.tables import STEPS
 
@@ -28,7 +30,13 @@ def import_legacy_command(context, tables: str = "", dry_run: bool = False):
 	try:
 		frappe.set_user("Administrator")
 		bars = ProgressBars()
-		summary = import_legacy(tables=names, dry_run=dry_run, progress=bars.update)
+		try:
+			summary = import_legacy(tables=names, dry_run=dry_run, progress=bars.update)
+		except ImportPreconditionError as error:
+			# The site is not set up for what the import writes: what to do, not a traceback.
+			bars.close()
+			click.secho(strip_html(str(error)), fg="red", err=True)
+			sys.exit(1)
 		bars.close()
 		if summary is None:
 			click.secho(
