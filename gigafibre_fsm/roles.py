@@ -20,9 +20,14 @@ DISPATCHER = "Dispatcher"
 TECHNICIAN = "Field Technician"
 SALES = "Sales Agent"
 COLLECTIONS = "Collections"
+# The ACS's API user (GenieACS today, Oktopus next): the only one that may call api/acs.py. It
+# has no right on any doctype: its endpoints read and write what they answer themselves.
+ACS = "ACS"
 SYSTEM_MANAGER = "System Manager"
 
-ROLES = (SUPPORT, DISPATCHER, TECHNICIAN, SALES, COLLECTIONS)
+# The office's and the field's roles, each with its rights below.
+STAFF_ROLES = (SUPPORT, DISPATCHER, TECHNICIAN, SALES, COLLECTIONS)
+ROLES = (*STAFF_ROLES, ACS)
 
 # The rights Frappe stores on a permission row; every one not granted is 0.
 RIGHTS = (
@@ -173,7 +178,7 @@ STANDARD_DOCTYPES: dict[str, dict[str, frozenset[str]]] = {
 	},
 	"Project": {SUPPORT: EDIT, DISPATCHER: EDIT, SALES: READ, TECHNICIAN: ON_THE_ROAD},
 	"Task": {SUPPORT: EDIT, DISPATCHER: EDIT},
-	"Item": {role: READ for role in ROLES},
+	"Item": {role: READ for role in STAFF_ROLES},
 	"Quotation": {SALES: ADD | EMAIL, SUPPORT: READ},
 	"Sales Invoice": {COLLECTIONS: READ | EXPORT | EMAIL, SUPPORT: READ},
 	"Payment Entry": {COLLECTIONS: READ | EXPORT},

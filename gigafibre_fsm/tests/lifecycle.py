@@ -197,7 +197,7 @@ def main(site: str, bench_dir: str, foreign_site: str | None = None) -> int:
 		"install leaves the site's own field of the same name alone",
 		installed["site_field"],
 	)
-	checks.check(len(installed["roles"]) == 5, "install creates the five roles", installed["roles"])
+	checks.check(len(installed["roles"]) == 6, "install creates the six roles", installed["roles"])
 	checks.check(bool(installed["workspace"]), "install creates the Gigafibre workspace")
 
 	bench(bench_dir, "--site", site, "migrate")
