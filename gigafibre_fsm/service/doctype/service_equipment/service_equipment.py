@@ -97,15 +97,24 @@ class ServiceEquipment(Document):
 
 
 def record_device_event(
-	equipment: str, at=None, ip: str | None = None, firmware: str | None = None, event: str | None = None
+	equipment: str,
+	at=None,
+	ip: str | None = None,
+	firmware: str | None = None,
+	event: str | None = None,
+	seen: bool = True,
 ) -> None:
 	"""What the ACS reports on each boot: written straight to the row, without a Version and
-	without touching ``modified``, so a modem rebooting all day never looks like an edit."""
-	values = {"last_inform": at or frappe.utils.now_datetime()}
+	without touching ``modified``, so a modem rebooting all day never looks like an edit.
+	``seen``: the device was heard from at ``at`` (now by default); an offline report was not."""
+	values = {}
+	if seen:
+		values["last_inform"] = at or frappe.utils.now_datetime()
 	if ip:
 		values["last_ip"] = ip
 	if firmware:
 		values["firmware_version"] = firmware
 	if event:
 		values["last_event"] = event
-	frappe.db.set_value("Service Equipment", equipment, values, update_modified=False)
+	if values:
+		frappe.db.set_value("Service Equipment", equipment, values, update_modified=False)
