@@ -230,16 +230,20 @@ def request_business_quote(
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 @rate_limit(limit=_limit("payment_link"), seconds=_window("payment_link"))
-def payment_link(commande: str | None = None, jeton: str | None = None) -> dict:
-	"""What the page of a payment link needs to save the card with Stripe Elements."""
+def payment_link(
+	commande: str | None = None, jeton: str | None = None, expire: int | str | None = None
+) -> dict:
+	"""What the page of a payment link needs: the invoice to pay or the card to save."""
 	use_request_language()
-	return orders_payment_link.link_page(commande, jeton)
+	return orders_payment_link.link_page(commande, jeton, expire)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=_limit("payment_link"), seconds=_window("payment_link"))
-def confirm_payment_link(commande: str | None = None, jeton: str | None = None) -> dict:
-	"""Record the card the customer saved through the link."""
+def confirm_payment_link(
+	commande: str | None = None, jeton: str | None = None, expire: int | str | None = None
+) -> dict:
+	"""Record what the customer did through the link: the invoice paid, or the card saved."""
 	use_request_language()
 	check_body()
-	return orders_payment_link.record_card(commande, jeton)
+	return orders_payment_link.record_card(commande, jeton, expire)

@@ -10,7 +10,7 @@ English, like every stored option value; the desk shows them in French (translat
 
 from dataclasses import dataclass
 
-from gigafibre_fsm.roles import DISPATCHER, SUPPORT, TECHNICIAN
+from gigafibre_fsm.roles import COLLECTIONS, DISPATCHER, SUPPORT, TECHNICIAN
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,12 @@ INSTALLATION = (
 	VERIFY_ONT_SIGNAL,
 	CONFIRM_SERVICE,
 )
-BY_KEY = {task_type.key: task_type for task_type in INSTALLATION}
+# Opened by the card charge when a card is declined or needs the customer (billing/card_payments.py).
+COLLECT_PAYMENT = TaskType(
+	"Collect Payment", "Percevoir le paiement", COLLECTIONS, "An invoice the saved card did not pay"
+)
+ALL = (*INSTALLATION, COLLECT_PAYMENT)
+BY_KEY = {task_type.key: task_type for task_type in ALL}
 
 
 def installation_tasks(

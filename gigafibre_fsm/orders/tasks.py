@@ -179,3 +179,29 @@ def _email(to: str, name: str, subject: str, text: str, html: str) -> str:
 	from gigafibre_fsm.integrations import mailjet_api
 
 	return mailjet_api.send_email(to, name, subject, text, html)
+
+
+def queue_payment_link(order: str) -> list[str]:
+	"""The order's payment link to the customer, by SMS and email, sent after the commit."""
+	values = frappe.db.get_value("Web Order", order, ["email", "phone"], as_dict=True)
+	names = []
+	for channel, recipient in (
+		("SMS", f"+1{values.phone}" if values.phone else None),
+		("Email", values.email),
+	):
+		if not recipient:
+			continue
+		notification = frappe.get_doc(
+			{
+				"doctype": "Order Notification",
+				"web_order": order,
+				"kind": "Payment Link",
+				"channel": channel,
+				"recipient": recipient,
+				"status": "Queued",
+			}
+		)
+		notification.flags.ignore_links = True
+		names.append(notification.insert(ignore_permissions=True).name)
+	send_after_commit(names)
+	return names

@@ -86,9 +86,9 @@ def create_issue_types():
 
 
 def create_task_types():
-	"""The keys of the installation's tasks (field_service/task_types.py), as ERPNext Task Types."""
+	"""The keys of the app's tasks (field_service/task_types.py), as ERPNext Task Types."""
 	created = []
-	for task_type in task_types.INSTALLATION:
+	for task_type in task_types.ALL:
 		if not frappe.db.exists("Task Type", task_type.key):
 			frappe.get_doc(
 				{"doctype": "Task Type", "__newname": task_type.key, "description": task_type.description}

@@ -25,6 +25,7 @@ ITEM_GROUP = "Services Gigafibre"
 UOM = "Nos"
 CUSTOMER_GROUPS = ("Résidentiel", "Commercial")
 TAX_TEMPLATE = "TPS/TVQ"
+STRIPE = "Stripe"
 TPS_NAMES = ("TPS", "GST")
 TVQ_NAMES = ("TVQ", "QST")
 # An address template in the Canada Post order, used where the site has none for Canada.
@@ -57,6 +58,7 @@ def ensure() -> dict:
 	company = _company(made)
 	if company:
 		_taxes(company, made)
+		_card_payments(company, made)
 	remember(
 		"site",
 		[f"{doctype}::{name}" for doctype, names in made.items() for name in names if doctype in REMOVABLE],
@@ -244,6 +246,52 @@ def _taxes(company: str, made: dict) -> None:
 	for fieldname, value in values.items():
 		if settings.get(fieldname) != value:
 			frappe.db.set_single_value(SETTINGS, fieldname, value)
+
+
+def _card_payments(company: str, made: dict) -> None:
+	"""Card payments land in a "Stripe" bank account of the company (Stripe pays it out to
+	the real bank later), through the Mode of Payment "Stripe"."""
+	account = settings_values("stripe_account").stripe_account
+	if not account:
+		account = frappe.db.get_value(
+			"Account", {"company": company, "account_name": STRIPE, "is_group": 0}, "name"
+		)
+	if not account:
+		parent = frappe.db.get_value(
+			"Account", {"company": company, "account_type": "Bank", "is_group": 1}, "name"
+		) or frappe.db.get_value(
+			"Account",
+			frappe.get_cached_value("Company", company, "default_bank_account") or "",
+			"parent_account",
+		)
+		if not parent:
+			return  # Gigafibre Settings must name the account card payments go to
+		account = (
+			frappe.get_doc(
+				{
+					"doctype": "Account",
+					"account_name": STRIPE,
+					"company": company,
+					"parent_account": parent,
+					"account_type": "Bank",
+					"account_currency": frappe.get_cached_value("Company", company, "default_currency"),
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+		_note(made, "Account", account)
+	if not frappe.db.exists("Mode of Payment", STRIPE):
+		frappe.get_doc(
+			{"doctype": "Mode of Payment", "mode_of_payment": STRIPE, "type": "Bank", "enabled": 1}
+		).insert(ignore_permissions=True)
+		_note(made, "Mode of Payment", STRIPE)
+	mode = frappe.get_doc("Mode of Payment", STRIPE)
+	if not any(row.company == company for row in mode.accounts):
+		mode.append("accounts", {"company": company, "default_account": account})
+		mode.save(ignore_permissions=True)
+	if settings_values("stripe_account").stripe_account != account:
+		frappe.db.set_single_value(SETTINGS, "stripe_account", account)
 
 
 # ---------------------------------------------------------------------------------------

@@ -279,7 +279,10 @@ class TestCheckout(CheckoutCase):
 		self.assertEqual(len(links), 1)
 		url = links[0]["body"]["Body"].split("ici : ")[1].split()[0]
 		self.assertIn(f"commande={answer['order_id']}", url)
-		self.assertIn(f"jeton={payment_link.payment_token(answer['order_id'])}", url)
+		expires = payment_link.link_expiry()
+		self.assertIn(
+			f"jeton={payment_link.payment_token(answer['order_id'], expires)}&expire={expires}", url
+		)
 		# The email carries the same link, and the order now has a card setup waiting.
 		self.assertTrue(any(url in r["body"]["Messages"][0]["TextPart"] for r in self.world.mailjet.sent()))
 		intent = frappe.db.get_value("Web Order", answer["order_id"], "stripe_setup_intent")

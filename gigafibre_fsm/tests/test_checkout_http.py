@@ -484,13 +484,25 @@ class TestCheckoutOverHTTP(CheckoutCase):
 		frappe.db.rollback()
 		for name in frappe.get_all("Order Notification", {"web_order": order}, pluck="name"):
 			tasks.send_notification(name)
-		token = payment_link.payment_token(order)
+		expires = payment_link.link_expiry()
+		token = payment_link.payment_token(order, expires)
 		texts = [r["body"]["Messages"][0]["TextPart"] for r in self.world.mailjet.sent()]
-		self.assertEqual(len([t for t in texts if token in t]), 1)
+		self.assertEqual(len([t for t in texts if f"jeton={token}&expire={expires}" in t]), 1)
 
-		wrong = self.get("gigafibre_fsm.api.website.payment_link", commande=order, jeton="x" * 32)
+		wrong = self.get(
+			"gigafibre_fsm.api.website.payment_link", commande=order, jeton="x" * 32, expire=expires
+		)
 		self.assertEqual(wrong.status_code, 404)
-		link = self.get("gigafibre_fsm.api.website.payment_link", commande=order, jeton=token)
+		# An expired link and a link of another version (revoked) do not work.
+		past = expires - 40 * 86400
+		old = self.get(
+			"gigafibre_fsm.api.website.payment_link",
+			commande=order,
+			jeton=payment_link.payment_token(order, past),
+			expire=past,
+		)
+		self.assertEqual(old.status_code, 404)
+		link = self.get("gigafibre_fsm.api.website.payment_link", commande=order, jeton=token, expire=expires)
 		self.assertEqual(link.status_code, 200, link.text[:300])
 		secret = link.json()["message"]["client_secret"]
 		# What Stripe Elements does in the page with the client secret.
@@ -509,18 +521,25 @@ class TestCheckoutOverHTTP(CheckoutCase):
 			},
 		)
 		saved = self.post(
-			"gigafibre_fsm.api.website.confirm_payment_link", {"commande": order, "jeton": token}
+			"gigafibre_fsm.api.website.confirm_payment_link",
+			{"commande": order, "jeton": token, "expire": expires},
 		)
 		self.assertEqual(saved.status_code, 200, saved.text[:300])
 		frappe.db.rollback()
 		method = frappe.get_doc("Payment Method", frappe.db.get_value("Web Order", order, "payment_method"))
 		self.assertEqual(method.card_last4, "4242")
 		self.assertTrue(method.get_password("stripe_payment_method_id").startswith("pm_"))
-		again = self.get("gigafibre_fsm.api.website.payment_link", commande=order, jeton=token).json()[
-			"message"
-		]
+		again = self.get(
+			"gigafibre_fsm.api.website.payment_link", commande=order, jeton=token, expire=expires
+		).json()["message"]
 		self.assertTrue(again["saved"])
 		self.assertIsNone(again["client_secret"])
+		payment_link.revoke(order)
+		frappe.db.commit()  # nosemgrep: the served site reads it
+		revoked = self.get(
+			"gigafibre_fsm.api.website.payment_link", commande=order, jeton=token, expire=expires
+		)
+		self.assertEqual(revoked.status_code, 404)
 
 	def test_the_rate_limit_answers_429(self):
 		self.world.set_config(gigafibre_rate_limits={"request_business_quote": 2, "checkout": 100000})

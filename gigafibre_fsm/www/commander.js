@@ -305,22 +305,32 @@
 	if (root.dataset.order && root.dataset.token) {
 		["step-address"].forEach((id) => ($(id).hidden = true));
 		$("step-link").hidden = false;
-		call("payment_link", { commande: root.dataset.order, jeton: root.dataset.token }, true)
+		const linkArgs = { commande: root.dataset.order, jeton: root.dataset.token, expire: root.dataset.expires };
+		call("payment_link", linkArgs, true)
 			.then((link) => {
-				if (link.saved) {
-					$("link-result").textContent = t("Your card is saved. Thank you!");
+				const paying = link.mode === "pay";
+				if (paying) {
+					$("link-save").textContent = `${t("Pay")} ${money(link.amount)}`;
+					$("link-result").textContent = `${t("Amount to pay")} : ${money(link.amount)}`;
+				}
+				if (link.saved || link.paid) {
+					$("link-result").textContent = t(paying ? "Your payment is received. Thank you!" : "Your card is saved. Thank you!");
 					$("link-save").hidden = true;
 					return;
 				}
 				mountCard("link-card-element");
 				$("link-save").addEventListener("click", async () => {
-					const result = await state.stripe.confirmCardSetup(link.client_secret, { payment_method: { card: state.card } });
+					const card = { payment_method: { card: state.card } };
+					const result = paying
+						? await state.stripe.confirmCardPayment(link.client_secret, card)
+						: await state.stripe.confirmCardSetup(link.client_secret, card);
 					if (result.error) {
 						$("link-result").textContent = result.error.message;
 						return;
 					}
-					await call("confirm_payment_link", { commande: root.dataset.order, jeton: root.dataset.token });
-					$("link-result").textContent = t("Your card is saved. Thank you!");
+					await call("confirm_payment_link", linkArgs);
+					$("link-result").textContent = t(paying ? "Your payment is received. Thank you!" : "Your card is saved. Thank you!");
+					$("link-save").hidden = true;
 				});
 			})
 			.catch((error) => ($("link-result").textContent = error.message));

@@ -30,6 +30,9 @@ SCRIPT_TEXTS = (
 	"The card was refused",
 	"Thank you! We will let you know.",
 	"Your card is saved. Thank you!",
+	"Amount to pay",
+	"Pay",
+	"Your payment is received. Thank you!",
 	"The address search is not available right now. Try again in a moment.",
 )
 
@@ -42,6 +45,7 @@ def get_context(context):
 	context.stripe_publishable_key = stripe_api.publishable_key() or ""
 	context.order_id = frappe.form_dict.get("commande") or ""
 	context.payment_token = frappe.form_dict.get("jeton") or ""
+	context.payment_expires = frappe.form_dict.get("expire") or ""
 	context.support_phone = frappe.db.get_single_value("Gigafibre Settings", "support_phone") or ""
 	context.support_phone_href = phone_link(context.support_phone)
 	context.script_texts = json.dumps({text: _(text) for text in SCRIPT_TEXTS}, ensure_ascii=False)
