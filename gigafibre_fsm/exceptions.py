@@ -117,3 +117,9 @@ class SetupIncompleteError(frappe.ValidationError):
 	setup wizard): the message names it. Not the visitor's fault, and not a crash."""
 
 	http_status_code = 412
+
+
+class InvalidSignatureError(frappe.ValidationError):
+	"""A webhook whose signature does not match its secret: not from the provider."""
+
+	http_status_code = 400
