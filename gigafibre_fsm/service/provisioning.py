@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 import frappe
 from frappe import _
 from frappe.utils import get_datetime, get_system_timezone, now_datetime
-from frappe.utils.password import Auth, decrypt
+from frappe.utils.password import decrypt
 
 from gigafibre_fsm.exceptions import refuse
 from gigafibre_fsm.field_service.task_types import VERIFY_ONT_SIGNAL
@@ -49,7 +49,6 @@ from gigafibre_fsm.service.identifiers import normalize_mac, normalize_serial
 EQUIPMENT = "Service Equipment"
 ONT, ROUTER, IP_PHONE = "ONT", "Router", "IP Phone"
 RETURNED = "Returned"
-SECRET_FIELDS = ("wifi_password", "sip_password")
 # Devices that carry the location's phone lines (an ONT's VoIP ports, an ATA).
 PHONE_DEVICES = (ONT, IP_PHONE)
 SUSPENDED_LOCATION = ("Suspended", "Disconnected")
@@ -83,20 +82,63 @@ class ProvisioningFailedError(frappe.ValidationError):
 # ---------------------------------------------------------------------------------------
 # Finding the device (the hot path)
 
-# One statement over the three unique indexes (an index-merge union in MariaDB), with the
-# location's status and the customer's flag joined in. The CWMP serial wins over the sticker
-# serial, and both over the MAC. Raw SQL: this runs on every boot of every modem.
-_FIND_DEVICE = """
-	select e.name, e.equipment_type, e.status, e.serial_number, e.cwmp_serial, e.customer,
-		e.service_location, e.line_profile, e.service_profile, e.wifi_enabled, e.wifi_ssid,
-		e.wifi_ssid_5g, e.sip_username, e.sip_line, l.status as location_status,
-		c.is_suspended as customer_suspended
+# The device by one of its unique identifiers: one statement over the three unique indexes (an
+# index-merge union in MariaDB); the CWMP serial wins over the sticker serial, both over the MAC.
+# Raw SQL: this runs on every boot of every modem.
+_MATCH = """
 	from `tabService Equipment` e
-	left join `tabService Location` l on l.name = e.service_location
-	left join `tabCustomer` c on c.name = e.customer
+	{joins}
 	where e.cwmp_serial = %(serial)s or e.serial_number = %(serial)s or e.mac_address = %(mac)s
 	order by e.cwmp_serial = %(serial)s desc, e.serial_number = %(serial)s desc
 	limit 1
+"""
+_DEVICE = "e.name, e.equipment_type, e.status, e.serial_number, e.cwmp_serial, e.customer, e.service_location"
+
+
+def _secret_join(alias: str, fieldname: str) -> str:
+	"""The encrypted value of an equipment's Password field (Frappe keeps it in ``__Auth``)."""
+	return (
+		f"left join `__Auth` {alias} on {alias}.doctype = 'Service Equipment' and {alias}.name = e.name"
+		f" and {alias}.fieldname = '{fieldname}' and {alias}.encrypted = 1"
+	)
+
+
+def _plan(column: str) -> str:
+	"""A column of the Item of the location's internet plan (Active first, then Suspended, Pending)."""
+	return f"""(select i.{column} from `tabService Subscription` s join `tabItem` i on i.name = s.item
+		where s.service_location = e.service_location and s.service_type = 'internet'
+			and s.status != 'Cancelled'
+		order by field(s.status, 'Active', 'Suspended', 'Pending'), s.creation desc limit 1)"""
+
+
+# For an answer: the device with its own WiFi and SIP fields (their secrets still encrypted),
+# its location's status, its customer's flag and its internet plan's OLT profiles, in one read.
+_PROVISION_JOINS = "\n".join(
+	(
+		"left join `tabService Location` l on l.name = e.service_location",
+		"left join `tabCustomer` c on c.name = e.customer",
+		_secret_join("w", "wifi_password"),
+		_secret_join("p", "sip_password"),
+	)
+)
+_FIND_DEVICE_TO_PROVISION = f"""
+	select {_DEVICE}, e.line_profile, e.service_profile, e.wifi_enabled, e.wifi_ssid,
+		e.wifi_ssid_5g, e.sip_username, e.sip_line, w.password as wifi_secret,
+		p.password as sip_secret, l.status as location_status,
+		c.is_suspended as customer_suspended, {_plan("olt_line_profile")} as plan_line_profile,
+		{_plan("olt_service_profile")} as plan_service_profile
+	{_MATCH.format(joins=_PROVISION_JOINS)}
+"""
+_FIND_DEVICE = f"select {_DEVICE} {_MATCH.format(joins='')}"
+
+# A phone device's lines: every SIP account of the location (its own first), secrets encrypted.
+_LOCATION_SIP_ACCOUNTS = f"""
+	select e.name, e.sip_username, e.sip_line, p.password as sip_secret
+	from `tabService Equipment` e
+	{_secret_join("p", "sip_password")}
+	where e.service_location = %(location)s and e.status != 'Returned'
+		and e.sip_username is not null and e.sip_username != ''
+	order by e.name = %(own)s desc, e.creation, e.name
 """
 
 
@@ -128,15 +170,17 @@ def read_identifiers(serial: str | None, mac: str | None) -> tuple[str | None, s
 	return normalized_serial, normalized_mac
 
 
-def find_device(serial: str | None, mac: str | None) -> dict | None:
-	"""The equipment with this CWMP serial, else this sticker serial, else this MAC (stored forms)."""
-	rows = frappe.db.sql(_FIND_DEVICE, {"serial": serial or "", "mac": mac or ""}, as_dict=True)
+def find_device(serial: str | None, mac: str | None, to_provision: bool = False) -> dict | None:
+	"""The equipment with this CWMP serial, else this sticker serial, else this MAC (stored
+	forms); ``to_provision``: with what its answer needs from its own row and its location."""
+	query = _FIND_DEVICE_TO_PROVISION if to_provision else _FIND_DEVICE
+	rows = frappe.db.sql(query, {"serial": serial or "", "mac": mac or ""}, as_dict=True)
 	return rows[0] if rows else None
 
 
-def known_device(serial: str | None, mac: str | None, **report) -> dict:
+def known_device(serial: str | None, mac: str | None, to_provision: bool = False, **report) -> dict:
 	"""The device, or a 404 after opening one Issue for it."""
-	device = find_device(serial, mac)
+	device = find_device(serial, mac, to_provision)
 	if device:
 		return device
 	open_unknown_device_issue(serial, mac, **report)
@@ -153,13 +197,13 @@ def raise_unknown(identifier: str) -> None:
 
 def provision(serial: str | None = None, mac: str | None = None) -> dict:
 	"""API.md's answer for the device with this serial (CWMP or sticker) or MAC, any notation."""
-	device = known_device(*read_identifiers(serial, mac))
+	serial, mac = read_identifiers(serial, mac)
+	device = known_device(serial, mac, to_provision=True)
 	in_service = device.status != RETURNED and bool(device.service_location)
 	accounts = sip_accounts(device, in_service)
-	lines = phone_numbers(device.service_location) if accounts and in_service else []
-	profiles = plan_profiles(device.service_location) if in_service else None
-	# Nothing above holds a secret; from here on the answer does.
-	return _reveal(_answer, device, in_service, accounts, lines, profiles)
+	lines = phone_numbers(device.service_location) if accounts else []
+	# Nothing above holds a secret in clear; from here on the answer does.
+	return _reveal(_answer, device, in_service, accounts, lines)
 
 
 def sip_accounts(device: dict, in_service: bool) -> list[dict]:
@@ -170,12 +214,7 @@ def sip_accounts(device: dict, in_service: bool) -> list[dict]:
 	if device.equipment_type not in PHONE_DEVICES:
 		return [device] if device.sip_username else []
 	rows = frappe.db.sql(
-		"""select name, sip_username, sip_line from `tabService Equipment`
-		where service_location = %(location)s and status != %(returned)s
-			and sip_username is not null and sip_username != ''
-		order by name = %(own)s desc, creation, name""",
-		{"location": device.service_location, "returned": RETURNED, "own": device.name},
-		as_dict=True,
+		_LOCATION_SIP_ACCOUNTS, {"location": device.service_location, "own": device.name}, as_dict=True
 	)
 	by_line: dict[int, dict] = {}
 	for row in rows:
@@ -206,20 +245,6 @@ def dids(accounts: list[dict], lines: list[dict]) -> dict[str, str]:
 	return found
 
 
-def plan_profiles(location: str) -> dict | None:
-	"""The OLT line and service profiles of the location's internet plan (Active first)."""
-	rows = frappe.db.sql(
-		"""select i.olt_line_profile as line_profile, i.olt_service_profile as service_profile
-		from `tabService Subscription` s join `tabItem` i on i.name = s.item
-		where s.service_location = %s and s.service_type = 'internet' and s.status != 'Cancelled'
-		order by field(s.status, 'Active', 'Suspended', 'Pending'), s.creation desc
-		limit 1""",
-		location,
-		as_dict=True,
-	)
-	return rows[0] if rows else None
-
-
 def _profile(*values) -> str | None:
 	for value in values:
 		if value not in (None, "", 0):
@@ -227,13 +252,12 @@ def _profile(*values) -> str | None:
 	return None
 
 
-def _answer(device: dict, in_service: bool, accounts: list[dict], lines: list[dict], profiles) -> dict:
-	secrets = _secrets([device.name, *(a.name for a in accounts)])
+def _answer(device: dict, in_service: bool, accounts: list[dict], lines: list[dict]) -> dict:
 	wifi = None
 	if device.wifi_ssid and in_service:
 		wifi = {
 			"ssid": device.wifi_ssid,
-			"password": secrets.get((device.name, "wifi_password")),
+			"password": _decrypt(device.wifi_secret, device.name, "wifi_password"),
 			"ssid_5g": device.wifi_ssid_5g or None,
 			"enabled": bool(device.wifi_enabled),
 		}
@@ -242,46 +266,40 @@ def _answer(device: dict, in_service: bool, accounts: list[dict], lines: list[di
 		{
 			"line": account.sip_line or 1,
 			"username": account.sip_username,
-			"password": secrets.get((account.name, "sip_password")),
+			"password": _decrypt(account.sip_secret, account.name, "sip_password"),
 			"did": numbers.get(account.name),
 		}
 		for account in accounts
 	]
-	profiles = profiles or {}
+	if not in_service:
+		return {
+			**_identity(device),
+			"customer": None,
+			"service_location": None,
+			"wifi": None,
+			"voip": [],
+			"line_profile": None,
+			"service_profile": None,
+			"suspended": True,
+		}
 	return {
-		"serial": device.serial_number or device.cwmp_serial,
-		"equipment_type": device.equipment_type,
-		"customer": device.customer if in_service else None,
-		"service_location": device.service_location if in_service else None,
+		**_identity(device),
+		"customer": device.customer,
+		"service_location": device.service_location,
 		"wifi": wifi,
 		"voip": voip,
-		"line_profile": _profile(profiles.get("line_profile"), device.line_profile) if in_service else None,
-		"service_profile": _profile(profiles.get("service_profile"), device.service_profile)
-		if in_service
-		else None,
-		"suspended": not in_service
-		or device.location_status in SUSPENDED_LOCATION
-		or bool(device.customer_suspended),
+		"line_profile": _profile(device.plan_line_profile, device.line_profile),
+		"service_profile": _profile(device.plan_service_profile, device.service_profile),
+		"suspended": device.location_status in SUSPENDED_LOCATION or bool(device.customer_suspended),
 	}
 
 
-def _secrets(names: list[str]) -> dict[tuple[str, str], str]:
-	"""{(equipment, field): plain text} for the Password fields of these equipment, in one read."""
-	rows = (
-		frappe.qb.from_(Auth)
-		.select(Auth.name, Auth.fieldname, Auth.password)
-		.where(
-			(Auth.doctype == EQUIPMENT)
-			& Auth.name.isin(list(dict.fromkeys(names)))
-			& Auth.fieldname.isin(SECRET_FIELDS)
-			& (Auth.encrypted == 1)
-		)
-	).run()
-	return {
-		(name, field): decrypt(value, key=f"{EQUIPMENT}.{name}.{field}")
-		for name, field, value in rows
-		if value
-	}
+def _identity(device: dict) -> dict:
+	return {"serial": device.serial_number or device.cwmp_serial, "equipment_type": device.equipment_type}
+
+
+def _decrypt(secret: str | None, name: str, fieldname: str) -> str | None:
+	return decrypt(secret, key=f"{EQUIPMENT}.{name}.{fieldname}") if secret else None
 
 
 def _reveal(compose, *args):

@@ -59,18 +59,25 @@ def colon_mac(digits: str) -> str:
 	return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
 
 
-def remove(doctype: str, name: str, tries: int = 5) -> None:
-	"""Delete a committed record, again when another test's transaction deadlocks with this one."""
+def retry_on_deadlock(write, tries: int = 5) -> None:
+	"""Run ``write`` (which commits) again when another test's transaction deadlocks with it."""
 	for attempt in range(tries):
 		try:
-			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, ignore_missing=True)
-			frappe.db.commit()  # nosemgrep
+			write()
 			return
 		except frappe.QueryDeadlockError:
 			frappe.db.rollback()
 			if attempt == tries - 1:
 				raise
 			time.sleep(0.2 * (attempt + 1))
+
+
+def remove(doctype: str, name: str) -> None:
+	def delete():
+		frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, ignore_missing=True)
+		frappe.db.commit()  # nosemgrep
+
+	retry_on_deadlock(delete)
 
 
 def secrets_outside_answers(secrets: list[str], site_log: Path) -> list[str]:
@@ -103,6 +110,11 @@ class ACSCase(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
+		retry_on_deadlock(cls.make_premises)
+		cls.site = RunningSite(frappe.local.site).start()
+
+	@classmethod
+	def make_premises(cls):
 		create_roles()
 		create_task_types()
 		cls.created: list[tuple[str, str]] = []
@@ -185,7 +197,6 @@ class ACSCase(FrappeTestCase):
 			("Service Subscription", cls.subscription.name),
 		]
 		frappe.db.commit()  # nosemgrep: the running site reads these through its own connections
-		cls.site = RunningSite(frappe.local.site).start()
 
 	@classmethod
 	def tearDownClass(cls):
