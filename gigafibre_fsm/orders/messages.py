@@ -88,6 +88,12 @@ def summary_email(answer: dict, first_name: str, address: str, lang: str) -> tup
 	return subject, text, f"<div style='font-family:sans-serif'>{html}</div>"
 
 
+def service_activated_sms(address: str, lang: str) -> str:
+	return _(
+		"Service activated! Gigafibre, {0}. Welcome! Questions? Reply to this message.", lang=lang
+	).format(address)
+
+
 def payment_link_sms(order_id: str, url: str, lang: str) -> str:
 	return _("Your Gigafibre order {0} is confirmed! Save your card here: {1} {2}", lang=lang).format(
 		order_id, url, no_charge(lang)

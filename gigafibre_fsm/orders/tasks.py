@@ -138,6 +138,8 @@ def deliver(row) -> str | None:
 	first_name = frappe.db.get_value(
 		"Contact", frappe.db.get_value("Customer", order.customer, "customer_primary_contact"), "first_name"
 	)
+	if row.kind == "Service Activated":
+		return _sms(row.recipient, messages.service_activated_sms(location, lang))
 	if row.kind == "Payment Link":
 		url = payment_link_url(order.name)
 		if row.channel == "SMS":
@@ -203,5 +205,26 @@ def queue_payment_link(order: str) -> list[str]:
 		)
 		notification.flags.ignore_links = True
 		names.append(notification.insert(ignore_permissions=True).name)
+	send_after_commit(names)
+	return names
+
+
+def queue_service_activated(order: str) -> list[str]:
+	"""The "Service activé!" SMS, sent once the completion commits."""
+	phone = frappe.db.get_value("Web Order", order, "phone")
+	if not phone:
+		return []
+	notification = frappe.get_doc(
+		{
+			"doctype": "Order Notification",
+			"web_order": order,
+			"kind": "Service Activated",
+			"channel": "SMS",
+			"recipient": f"+1{phone}",
+			"status": "Queued",
+		}
+	)
+	notification.flags.ignore_links = True
+	names = [notification.insert(ignore_permissions=True).name]
 	send_after_commit(names)
 	return names

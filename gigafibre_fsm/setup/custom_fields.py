@@ -4,8 +4,8 @@ removed on uninstall: this dict is the one place they are defined."""
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 SERVICE_TYPES = "\ninternet\ntv\ntv_addon\nphone\nfee\ndiscount\nequipment"
-# Who carries out an installation task (role names, translated on display).
-TASK_TEAMS = "\nGigafibre Support\nDispatcher\nField Technician"
+# Who carries out a task of the app (role names, translated on display; field_service/task_types.py).
+TASK_TEAMS = "\nGigafibre Support\nDispatcher\nField Technician\nCollections"
 
 CUSTOM_FIELDS = {
 	"Customer": [

@@ -70,9 +70,24 @@ def saved_card(email: str, succeed: bool = True) -> str:
 	return intent.id
 
 
+def delete_ledger(customer: str) -> None:
+	"""Take a test customer's invoices and payments off the site, ledger rows included (ERPNext
+	keeps submitted documents: a test site is the one place they are removed)."""
+	for doctype, party in (("Payment Entry", "party"), ("Sales Invoice", "customer")):
+		for name in frappe.get_all(doctype, {party: customer}, pluck="name"):
+			for ledger in ("GL Entry", "Payment Ledger Entry"):
+				frappe.db.delete(ledger, {"voucher_no": name})
+			frappe.db.delete("Payment Ledger Entry", {"against_voucher_no": name})
+			frappe.db.delete("Integration Request", {"reference_docname": name})
+			for table in frappe.get_meta(doctype).get_table_fields():
+				frappe.db.delete(table.options, {"parent": name, "parenttype": doctype})
+			frappe.db.delete(doctype, {"name": name})
+
+
 def delete_order(answer_or_customer) -> None:
 	"""Delete an order's whole graph (customer and everything hanging from it)."""
 	customer = answer_or_customer["customer"] if isinstance(answer_or_customer, dict) else answer_or_customer
+	delete_ledger(customer)
 	orders = frappe.get_all("Web Order", {"customer": customer}, pluck="name")
 	for name in frappe.get_all("Order Notification", {"web_order": ("in", orders or [""])}, pluck="name"):
 		frappe.delete_doc("Order Notification", name, force=True, ignore_permissions=True)
