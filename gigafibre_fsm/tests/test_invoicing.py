@@ -59,3 +59,33 @@ class TestInstallationInvoice(CheckoutCase):
 		# 69.95 + 134.59 = 204.54; TPS 10.227 → 10.23; TVQ 20.402865 → 20.40; total 235.17.
 		self.assertEqual((invoice.net_total, invoice.grand_total), (204.54, 235.17))
 		self.assertTrue(all(row.item_code for row in invoice.items))
+
+	def test_the_french_print_format(self):
+		frappe.db.set_single_value(
+			"Gigafibre Settings", {"tps_number": "123456789 RT0001", "tvq_number": "1234567890 TQ0001"}
+		)
+		frappe.clear_document_cache("Gigafibre Settings", "Gigafibre Settings")
+		answer = self.order(self.body())
+		invoice = installation_invoice(
+			answer["order_id"],
+			datetime.date(2026, 6, 15),
+			customer=answer["customer"],
+			service_location=answer["service_location"],
+		)
+		html = frappe.get_print("Sales Invoice", invoice.name, print_format="Facture Gigafibre")
+		text = " ".join(frappe.utils.strip_html(html).split())
+		place = frappe.db.get_value("Service Location", answer["service_location"], "location_title")
+		for expected in (
+			"Facture",
+			invoice.name,
+			"TPS : 123456789 RT0001",
+			"TVQ : 1234567890 TQ0001",
+			"Adresse de service",
+			place,
+			"Premier mois : 16 jours sur 30",
+			"Décodeur TV",
+			"TPS (5.0 %)",
+			"TVQ (9.975 %)",
+		):
+			self.assertIn(expected, text)
+		self.assertIn("162.96", text.replace(",", "").replace("\u00a0", ""))
