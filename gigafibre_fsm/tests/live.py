@@ -173,6 +173,56 @@ class LocalStripe:
 		stop(self.process)
 
 
+class WebhookRelay:
+	"""Stripe's webhooks from localstripe to the served site: localstripe posts to a plain
+	URL, the site is chosen by a header; the relay adds the header and keeps the body and its
+	signature untouched (and each delivery, to replay one)."""
+
+	def __init__(self, target: str, headers: dict):
+		self.target = target
+		self.headers = headers
+		self.deliveries: list[tuple[bytes, str, int]] = []
+		relay = self
+
+		class Handler(BaseHTTPRequestHandler):
+			def do_POST(self):
+				import requests
+
+				body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+				signature = self.headers.get("Stripe-Signature") or ""
+				answer = requests.post(
+					relay.target,
+					data=body,
+					headers={
+						**relay.headers,
+						"Stripe-Signature": signature,
+						"Content-Type": "application/json",
+					},
+					timeout=30,
+				)
+				relay.deliveries.append((body, signature, answer.status_code))
+				self.send_response(answer.status_code)
+				self.end_headers()
+
+			def log_message(self, *args):
+				pass
+
+		self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+		self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+	@property
+	def url(self) -> str:
+		return f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+	def start(self) -> "WebhookRelay":
+		self.thread.start()
+		return self
+
+	def stop(self) -> None:
+		self.server.shutdown()
+		self.server.server_close()
+
+
 # ---------------------------------------------------------------------------------------
 # The site over HTTP
 
