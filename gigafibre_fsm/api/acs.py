@@ -37,12 +37,14 @@ def device_event(
 	ip: str | None = None,
 	firmware: str | None = None,
 	at: str | None = None,
+	mac: str | None = None,
 ) -> dict:
-	"""boot, online, offline or factory_reset: last seen, IP and firmware of the device."""
+	"""boot, online, offline or factory_reset: last seen, IP and firmware of the device (by its
+	serial, or its MAC as for provision)."""
 	_only_acs()
 	check_body()
 	with Refusals():
-		return provisioning.device_event(serial=serial, event=event, ip=ip, firmware=firmware, at=at)
+		return provisioning.device_event(serial=serial, event=event, ip=ip, firmware=firmware, at=at, mac=mac)
 
 
 def refuse_wrong_keys(response=None, request=None) -> None:

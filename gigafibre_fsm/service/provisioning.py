@@ -327,8 +327,10 @@ def device_event(
 	ip: str | None = None,
 	firmware: str | None = None,
 	at: str | None = None,
+	mac: str | None = None,
 ) -> dict:
-	"""Record what the ACS saw of a device (API.md ``device_event``)."""
+	"""Record what the ACS saw of a device (API.md ``device_event``); the device is found as
+	``provision`` finds it (a router known by its MAC alone reports with its MAC)."""
 	event = (event or "").strip().lower()
 	if event not in EVENTS:
 		refuse(
@@ -336,14 +338,12 @@ def device_event(
 			_("event: {0} is not one of {1}").format((event or "")[:32], ", ".join(EVENTS)),
 			InvalidDeviceRequestError,
 		)
-	if not (serial or "").strip():
-		refuse("serial", _("serial: give the device's serial number"), InvalidDeviceRequestError)
-	serial, _mac = read_identifiers(serial, None)
+	serial, mac = read_identifiers(serial, mac)
 	ip = read_ip(ip)
 	firmware = (firmware or "").strip()[:MAX_FIRMWARE] or None
 	seen_at = read_time(at)
 
-	device = known_device(serial, None, event=event, ip=ip, firmware=firmware)
+	device = known_device(serial, mac, event=event, ip=ip, firmware=firmware)
 	record_device_event(
 		device.name,
 		at=seen_at,
