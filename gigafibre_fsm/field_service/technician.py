@@ -130,9 +130,14 @@ def start_job(dispatch_job: str) -> dict:
 	)
 	if row and not row.arrival_time:
 		row.arrival_time = now
-	if job.status == "Scheduled":
+	on_the_way = job.status == "Scheduled"
+	if on_the_way:
 		job.status = "In Progress"
 	job.save(ignore_permissions=True)
+	if on_the_way:
+		from gigafibre_fsm.orders import tasks
+
+		tasks.queue_job_message(job.name, tasks.EN_ROUTE)
 	return {
 		"dispatch_job": job.name,
 		"status": job.status,

@@ -94,6 +94,17 @@ def service_activated_sms(address: str, lang: str) -> str:
 	).format(address)
 
 
+def job_scheduled_sms(day, address: str | None, lang: str) -> str:
+	return _(
+		"Gigafibre: a technician will come on {0} to {1}. We will text you when they are on the way.",
+		lang=lang,
+	).format(long_date(day, lang), address or "")
+
+
+def en_route_sms(lang: str) -> str:
+	return _("Technician on the way! Your Gigafibre technician is heading to you.", lang=lang)
+
+
 def payment_link_sms(order_id: str, url: str, lang: str) -> str:
 	return _("Your Gigafibre order {0} is confirmed! Save your card here: {1} {2}", lang=lang).format(
 		order_id, url, no_charge(lang)

@@ -62,7 +62,7 @@ def send_notification(notification: str) -> str | None:
 	row = frappe.db.get_value(
 		"Order Notification",
 		notification,
-		["name", "web_order", "kind", "channel", "recipient", "status", "attempts"],
+		["name", "web_order", "dispatch_job", "kind", "channel", "recipient", "status", "attempts"],
 		as_dict=True,
 		for_update=True,  # a second job for the same row waits, then finds it sent
 	)
@@ -116,6 +116,9 @@ def deliver(row) -> str | None:
 	"""Send through the provider; return its reference. Raises when the provider fails."""
 	from gigafibre_fsm.orders import messages
 	from gigafibre_fsm.orders.payment_link import payment_link_url
+
+	if row.kind in (JOB_SCHEDULED, EN_ROUTE):
+		return _sms(row.recipient, job_message(row))
 
 	order = frappe.db.get_value(
 		"Web Order",
@@ -228,3 +231,56 @@ def queue_service_activated(order: str) -> list[str]:
 	names = [notification.insert(ignore_permissions=True).name]
 	send_after_commit(names)
 	return names
+
+
+JOB_SCHEDULED, EN_ROUTE = "Job Scheduled", "Technician En Route"
+
+
+def queue_job_message(dispatch_job: str, kind: str) -> list[str]:
+	"""An SMS to the job's customer (scheduled, technician on the way), sent after the commit."""
+	job = frappe.db.get_value("Dispatch Job", dispatch_job, ["customer", "service_location"], as_dict=True)
+	order = (
+		frappe.db.get_value(
+			"Web Order", {"service_location": job.service_location or ""}, ["name", "phone"], as_dict=True
+		)
+		if job
+		else None
+	)
+	phone = (order.phone if order else None) or (
+		frappe.db.get_value("Customer", job.customer, "mobile_no") if job and job.customer else None
+	)
+	from gigafibre_fsm.rules.phone import normalize_phone
+
+	number = normalize_phone(phone or "")
+	if not number:
+		return []
+	notification = frappe.get_doc(
+		{
+			"doctype": "Order Notification",
+			"web_order": order.name if order else None,
+			"dispatch_job": dispatch_job,
+			"kind": kind,
+			"channel": "SMS",
+			"recipient": f"+1{number}",
+			"status": "Queued",
+		}
+	)
+	notification.flags.ignore_links = True
+	names = [notification.insert(ignore_permissions=True).name]
+	send_after_commit(names)
+	return names
+
+
+def job_message(row) -> str:
+	from gigafibre_fsm.orders import messages
+
+	job = frappe.db.get_value(
+		"Dispatch Job", row.dispatch_job, ["customer", "scheduled_date", "address"], as_dict=True
+	)
+	lang = messages.language_of(
+		(frappe.db.get_value("Web Order", row.web_order, "language") if row.web_order else None)
+		or frappe.db.get_value("Customer", job.customer, "language")
+	)
+	if row.kind == EN_ROUTE:
+		return messages.en_route_sms(lang)
+	return messages.job_scheduled_sms(job.scheduled_date, job.address, lang)

@@ -385,6 +385,17 @@ CUSTOM_FIELDS = {
 			"no_copy": 1,
 		},
 	],
+	# A technician's skills, which dispatch matches with a job's required tags.
+	"User": [
+		{
+			"fieldname": "dispatch_skills",
+			"fieldtype": "Table MultiSelect",
+			"label": "Technician Skills",
+			"options": "Dispatch Job Tag",
+			"insert_after": "role_profile_name",
+			"description": "What this field technician can install or repair (Dispatch Tags)",
+		},
+	],
 	# The service an invoice bills: its address is printed, billing runs find it by it.
 	"Sales Invoice": [
 		{
