@@ -1,11 +1,12 @@
 """What the ACS pushes to a device, and what it does with the device's reports.
 
 ``provision()`` answers API.md's ``api.acs.provision``: it runs on every boot of every modem,
-so it reads with a handful of indexed queries (the device by one of its unique identifiers,
-joined to its location and customer; then, only where the answer needs them, the location's
-SIP accounts, its internet plan and its phone numbers) and caches nothing, so a changed
-password is served from the next boot on. Secrets are read from the equipment's Password
-fields only for this answer (``_reveal``), and never reach a log, an error or the Error Log.
+so it reads one statement (the device by one of its unique identifiers, with its own WiFi and
+SIP secrets, its location's status, its customer's flag and its internet plan's OLT profiles),
+and for a device with phone lines a second (its location's SIP accounts and phone numbers). It
+caches nothing, so a changed password is served from the next boot on. Secrets are read from
+the equipment's Password fields only for this answer (``_reveal``), and never reach a log, an
+error or the Error Log.
 
 Where each value comes from:
 
@@ -131,14 +132,20 @@ _FIND_DEVICE_TO_PROVISION = f"""
 """
 _FIND_DEVICE = f"select {_DEVICE} {_MATCH.format(joins='')}"
 
-# A phone device's lines: every SIP account of the location (its own first), secrets encrypted.
-_LOCATION_SIP_ACCOUNTS = f"""
-	select e.name, e.sip_username, e.sip_line, p.password as sip_secret
+# A device's phone lines, in one read: every SIP account of its location (the secrets still
+# encrypted) and the location's active VoIP Lines; ordered in Python (a sorted union costs
+# MariaDB a temporary table).
+_LOCATION_PHONE_LINES = f"""
+	select 'account' as kind, e.name, e.sip_username, e.sip_line, p.password as sip_secret,
+		null as did, e.name = %(own)s as own, e.creation
 	from `tabService Equipment` e
 	{_secret_join("p", "sip_password")}
 	where e.service_location = %(location)s and e.status != 'Returned'
 		and e.sip_username is not null and e.sip_username != ''
-	order by e.name = %(own)s desc, e.creation, e.name
+	union all
+	select 'number', v.name, v.sip_username, null, null, v.did, 0, v.creation
+	from `tabVoIP Line` v
+	where v.service_location = %(location)s and v.status = 'Active'
 """
 
 
@@ -200,36 +207,30 @@ def provision(serial: str | None = None, mac: str | None = None) -> dict:
 	serial, mac = read_identifiers(serial, mac)
 	device = known_device(serial, mac, to_provision=True)
 	in_service = device.status != RETURNED and bool(device.service_location)
-	accounts = sip_accounts(device, in_service)
-	lines = phone_numbers(device.service_location) if accounts else []
+	accounts, lines = phone_lines(device, in_service)
 	# Nothing above holds a secret in clear; from here on the answer does.
 	return _reveal(_answer, device, in_service, accounts, lines)
 
 
-def sip_accounts(device: dict, in_service: bool) -> list[dict]:
-	"""The SIP accounts the device carries, by line: for a phone device, the location's (one per
-	line, its own first); for another, its own, if any; none for a device not in service."""
-	if not in_service:
-		return []
-	if device.equipment_type not in PHONE_DEVICES:
-		return [device] if device.sip_username else []
+def phone_lines(device: dict, in_service: bool) -> tuple[list[dict], list[dict]]:
+	"""The SIP accounts the device carries, by line, and its location's active VoIP Lines. A
+	phone device carries the location's accounts (one per line, its own first); another device
+	its own, if any; a device not in service none."""
+	if not in_service or not (device.equipment_type in PHONE_DEVICES or device.sip_username):
+		return [], []
 	rows = frappe.db.sql(
-		_LOCATION_SIP_ACCOUNTS, {"location": device.service_location, "own": device.name}, as_dict=True
+		_LOCATION_PHONE_LINES, {"location": device.service_location, "own": device.name}, as_dict=True
 	)
+	# The device's own account first, then the oldest; the oldest line first.
+	rows.sort(key=lambda row: (row.kind, -int(row.own or 0), row.creation, row.name))
+	lines = [row for row in rows if row.kind == "number"]
+	if device.equipment_type not in PHONE_DEVICES:
+		return [device], lines
 	by_line: dict[int, dict] = {}
 	for row in rows:
-		by_line.setdefault(row.sip_line or 1, row)
-	return [by_line[line] for line in sorted(by_line)]
-
-
-def phone_numbers(location: str) -> list[dict]:
-	"""The location's active VoIP Lines, oldest first."""
-	return frappe.db.sql(
-		"""select did, sip_username from `tabVoIP Line`
-		where service_location = %s and status = 'Active' order by creation, name""",
-		location,
-		as_dict=True,
-	)
+		if row.kind == "account":
+			by_line.setdefault(row.sip_line or 1, row)
+	return [by_line[line] for line in sorted(by_line)], lines
 
 
 def dids(accounts: list[dict], lines: list[dict]) -> dict[str, str]:
