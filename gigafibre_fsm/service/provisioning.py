@@ -254,27 +254,11 @@ def _profile(*values) -> str | None:
 
 
 def _answer(device: dict, in_service: bool, accounts: list[dict], lines: list[dict]) -> dict:
-	wifi = None
-	if device.wifi_ssid and in_service:
-		wifi = {
-			"ssid": device.wifi_ssid,
-			"password": _decrypt(device.wifi_secret, device.name, "wifi_password"),
-			"ssid_5g": device.wifi_ssid_5g or None,
-			"enabled": bool(device.wifi_enabled),
-		}
-	numbers = dids(accounts, lines)
-	voip = [
-		{
-			"line": account.sip_line or 1,
-			"username": account.sip_username,
-			"password": _decrypt(account.sip_secret, account.name, "sip_password"),
-			"did": numbers.get(account.name),
-		}
-		for account in accounts
-	]
+	identity = {"serial": device.serial_number or device.cwmp_serial, "equipment_type": device.equipment_type}
 	if not in_service:
+		# Returned, or at no customer's: no one's settings.
 		return {
-			**_identity(device),
+			**identity,
 			"customer": None,
 			"service_location": None,
 			"wifi": None,
@@ -283,20 +267,33 @@ def _answer(device: dict, in_service: bool, accounts: list[dict], lines: list[di
 			"service_profile": None,
 			"suspended": True,
 		}
+	wifi = None
+	if device.wifi_ssid:
+		wifi = {
+			"ssid": device.wifi_ssid,
+			"password": _decrypt(device.wifi_secret, device.name, "wifi_password"),
+			"ssid_5g": device.wifi_ssid_5g or None,
+			"enabled": bool(device.wifi_enabled),
+		}
+	numbers = dids(accounts, lines)
 	return {
-		**_identity(device),
+		**identity,
 		"customer": device.customer,
 		"service_location": device.service_location,
 		"wifi": wifi,
-		"voip": voip,
+		"voip": [
+			{
+				"line": account.sip_line or 1,
+				"username": account.sip_username,
+				"password": _decrypt(account.sip_secret, account.name, "sip_password"),
+				"did": numbers.get(account.name),
+			}
+			for account in accounts
+		],
 		"line_profile": _profile(device.plan_line_profile, device.line_profile),
 		"service_profile": _profile(device.plan_service_profile, device.service_profile),
 		"suspended": device.location_status in SUSPENDED_LOCATION or bool(device.customer_suspended),
 	}
-
-
-def _identity(device: dict) -> dict:
-	return {"serial": device.serial_number or device.cwmp_serial, "equipment_type": device.equipment_type}
 
 
 def _decrypt(secret: str | None, name: str, fieldname: str) -> str | None:

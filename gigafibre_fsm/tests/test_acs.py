@@ -10,6 +10,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from unittest.mock import patch
 
 import frappe
 import requests
@@ -342,6 +343,45 @@ class TestProvision(ACSCase):
 			doc.wifi_password = before
 			doc.save(ignore_permissions=True)
 			frappe.db.commit()  # nosemgrep
+
+	def test_a_returned_device_gets_no_ones_settings(self):
+		returned = make_equipment(
+			self.location,
+			equipment_type="Router",
+			serial_number=f"DECO-OLD-{frappe.generate_hash(length=6).upper()}",
+			wifi_ssid="Ancien",
+			wifi_password=random_password(12),
+		)
+		frappe.db.set_value("Service Equipment", returned.name, "status", "Returned")
+		frappe.db.commit()  # nosemgrep
+		self.addCleanup(remove, "Service Equipment", returned.name)
+		answer = self.answer(serial=returned.serial_number)
+		self.assertEqual(
+			{k: answer[k] for k in ("customer", "service_location", "wifi", "voip", "suspended")},
+			{"customer": None, "service_location": None, "wifi": None, "voip": [], "suspended": True},
+		)
+
+	def test_a_failure_while_answering_carries_no_secret(self):
+		"""Frappe's Error Log prints every frame's variables: the error that leaves the answer is
+		raised where no secret is held, and its cause is logged without values."""
+		with patch.object(provisioning, "dids", side_effect=KeyError(self.wifi["password"])):
+			try:
+				provisioning.provision(serial=self.router.serial_number)
+			except provisioning.ProvisioningFailedError:
+				logged = frappe.get_traceback(with_context=True)
+			else:
+				self.fail("the failure was not reported")
+		self.assertIn("KeyError", logged)
+		self.assertNotIn(self.wifi["password"], logged)
+		frappe.deferred_insert.save_to_db()
+		frappe.db.commit()  # nosemgrep
+		errors = frappe.get_all(
+			"Error Log", {"method": "ACS provisioning failed: KeyError"}, ["name", "error"]
+		)
+		self.assertTrue(errors)
+		self.assertFalse([e.name for e in errors if self.wifi["password"] in e.error])
+		for error in errors:
+			remove("Error Log", error.name)
 
 	def test_only_the_acs_may_ask(self):
 		key = self.acs_token.split()[1].split(":")[0]
