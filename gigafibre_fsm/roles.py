@@ -25,9 +25,12 @@ COLLECTIONS = "Collections"
 ACS = "ACS"
 SYSTEM_MANAGER = "System Manager"
 
-# The office's and the field's roles, each with its rights below.
+# The office's and the field's roles (desk users), each with its rights below.
 STAFF_ROLES = (SUPPORT, DISPATCHER, TECHNICIAN, SALES, COLLECTIONS)
-ROLES = (*STAFF_ROLES, ACS)
+# An integration's API user: no desk (its user is a Website User, without the rights Frappe
+# gives every desk user) and no row in the matrix.
+API_ROLES = (ACS,)
+ROLES = (*STAFF_ROLES, *API_ROLES)
 
 # The rights Frappe stores on a permission row; every one not granted is 0.
 RIGHTS = (

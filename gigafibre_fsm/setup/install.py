@@ -9,7 +9,7 @@ import frappe
 
 from gigafibre_fsm.field_service import task_types
 from gigafibre_fsm.network.civic_address.schema import drop_search_tables, ensure_search_tables
-from gigafibre_fsm.roles import RIGHTS, ROLES, STANDARD_DOCTYPES
+from gigafibre_fsm.roles import API_ROLES, RIGHTS, ROLES, STANDARD_DOCTYPES
 from gigafibre_fsm.setup import custom_fields, site
 from gigafibre_fsm.setup.install_record import forget, record, remember
 
@@ -57,13 +57,17 @@ def before_uninstall():
 
 
 def create_roles():
+	"""Our roles: the staff's with desk access, an integration's API role without."""
 	created = []
 	for role in ROLES:
+		desk_access = 0 if role in API_ROLES else 1
 		if not frappe.db.exists("Role", role):
-			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": desk_access}).insert(
 				ignore_permissions=True
 			)
 			created.append(role)
+		elif role in API_ROLES and frappe.db.get_value("Role", role, "desk_access") != desk_access:
+			frappe.db.set_value("Role", role, "desk_access", desk_access)
 	if created:
 		remember("roles", created)
 

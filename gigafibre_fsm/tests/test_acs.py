@@ -19,7 +19,7 @@ from frappe.utils import add_days, get_datetime, nowdate
 
 from gigafibre_fsm.field_service.task_types import VERIFY_ONT_SIGNAL
 from gigafibre_fsm.orders.order_input import random_password, wifi_ssid
-from gigafibre_fsm.roles import ACS, SUPPORT, rights
+from gigafibre_fsm.roles import ACS, APP_DOCTYPES, MATRIX, SUPPORT, rights
 from gigafibre_fsm.service import provisioning
 from gigafibre_fsm.setup.install import create_roles, create_task_types
 from gigafibre_fsm.tests.live import RunningSite
@@ -407,15 +407,41 @@ class TestProvision(ACSCase):
 			self.assertEqual(response.status_code, 403, f"{who}: {response.text[:300]}")
 		self.assertEqual(self.provision(serial=self.router.serial_number).status_code, 200)
 
-	def test_the_acs_role_has_no_right_on_any_doctype(self):
-		for doctype in ("Service Equipment", "Service Location", "VoIP Line", "Issue", "Task", "Item"):
-			self.assertEqual(rights(doctype, ACS), frozenset(), doctype)
-		response = requests.get(
-			f"http://127.0.0.1:{self.site.port}/api/resource/Service Equipment",
-			headers={**self.site.headers, "Authorization": self.acs_token, "Accept": "application/json"},
-			timeout=60,
+	def test_the_acs_user_reaches_no_record_beyond_a_website_user(self):
+		"""The role has no desk and no row in the matrix: its user has what Frappe gives any
+		Website User (role "All"), and nothing of ours, over HTTP too."""
+		self.assertEqual(frappe.db.get_value("Role", ACS, "desk_access"), 0)
+		self.assertEqual(frappe.db.get_value("User", self.acs_user, "user_type"), "Website User")
+		visitor = make_user(f"acs-visitor-{frappe.generate_hash(length=6)}@gigafibre.test")
+		rights_checked = (
+			"read",
+			"write",
+			"create",
+			"delete",
+			"submit",
+			"export",
+			"print",
+			"share",
+			"report",
+			"select",
 		)
-		self.assertEqual(response.status_code, 403)
+		for doctype in MATRIX:
+			self.assertEqual(rights(doctype, ACS), frozenset(), doctype)
+			self.assertEqual(
+				{r for r in rights_checked if frappe.has_permission(doctype, r, user=self.acs_user)},
+				{r for r in rights_checked if frappe.has_permission(doctype, r, user=visitor)},
+				doctype,
+			)
+		frappe.db.rollback()
+		for doctype in APP_DOCTYPES:
+			if frappe.get_meta(doctype).issingle:
+				continue
+			response = requests.get(
+				f"http://127.0.0.1:{self.site.port}/api/resource/{doctype}",
+				headers={**self.site.headers, "Authorization": self.acs_token, "Accept": "application/json"},
+				timeout=60,
+			)
+			self.assertEqual(response.status_code, 403, doctype)
 
 	def test_bad_input_is_a_4xx_naming_the_field(self):
 		for params, field in (
