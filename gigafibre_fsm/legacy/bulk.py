@@ -39,8 +39,8 @@ and batch. What runs for each new document, and why it equals a save:
    is a default, ERPNext's primary contact and address are written with the customer; Frappe's
    assignment, workflow, milestone and energy-point hooks when the site has none configured
    for the doctype). Any other handler (another app's hook, a server script) runs for each
-   row. Global search is updated as a save does; no Version row is written (an insert writes
-   none); realtime list updates are not sent.
+   row. Global search is updated as a save does (the batch's texts queued in one Redis call);
+   no Version row is written (an insert writes none); realtime list updates are not sent.
 
 A document a check refuses raises the controller's typed error; the step logs it and the
 batch goes on. The database's unique keys stay the last word: a multi-row INSERT that still
@@ -49,12 +49,15 @@ hits one is retried row by row, so only the offending row is refused.
 
 import ast
 import inspect
+import json
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from decimal import Decimal
 
 import frappe
 import pymysql
+import redis
 from frappe import _
 from frappe.core.doctype.dynamic_link.dynamic_link import deduplicate_dynamic_links
 from frappe.model import default_fields, float_like_fields
@@ -89,7 +92,7 @@ class Index:
 		self._records: dict[str, dict[str, dict]] = {}
 		self._folded: dict[str, dict[str, str]] = {}
 		self._fields: dict[str, set[str]] = defaultdict(set)
-		self._unique: dict[tuple[str, str], dict] = {}
+		self._unique: dict[tuple[str, str], UniqueValues] = {}
 		self.created: set[tuple[str, str]] = set()  # (doctype, name) written by this run
 
 	def want(self, doctype: str, fields) -> None:
@@ -143,7 +146,7 @@ class Index:
 			self._folded[doc.doctype][str(doc.name).casefold()] = doc.name
 		for (doctype, fieldname), values in self._unique.items():
 			if doctype == doc.doctype and doc.get(fieldname):
-				values[_unique_key(doc.get(fieldname))] = doc.name
+				values.claim(doc.get(fieldname), doc.name)
 
 	def remove(self, doc: Document) -> None:
 		"""Forget an accepted document that will not be written after all."""
@@ -154,8 +157,7 @@ class Index:
 		for d in (doc, *doc.get_all_children()):
 			for (doctype, _fieldname), values in self._unique.items():
 				if doctype == d.doctype:
-					for key in [k for k, v in values.items() if v == d.name]:
-						del values[key]
+					values.release(d.name)
 
 	def update(self, doctype: str, name: str, values: dict) -> None:
 		if doctype in self._records and name in self._records[doctype]:
@@ -164,24 +166,21 @@ class Index:
 			)
 		for (dt, fieldname), index in self._unique.items():
 			if dt == doctype and fieldname in values:
-				for key in [k for k, v in index.items() if v == name]:
-					del index[key]
-				if values[fieldname]:
-					index[_unique_key(values[fieldname])] = name
+				index.claim(values[fieldname], name)
 
-	def unique(self, doctype: str, fieldname: str) -> dict:
-		"""{value: name} of a unique column (compared as MariaDB does: without case)."""
+	def unique(self, doctype: str, fieldname: str) -> "UniqueValues":
+		"""The values of a unique column and the records holding them."""
 		key = (doctype, fieldname)
 		if key not in self._unique:
 			rows = frappe.db.sql(
 				f"select `{fieldname}`, name from `tab{doctype}` where ifnull(`{fieldname}`, '') != ''"
 			)
-			self._unique[key] = {_unique_key(value): name for value, name in rows}
+			self._unique[key] = UniqueValues(rows)
 		return self._unique[key]
 
 	def other(self, doctype: str, fieldname: str, value, name: str | None) -> str | None:
 		"""Another record holding ``value`` in a unique column, as the controllers' checks ask."""
-		holder = self.unique(doctype, fieldname).get(_unique_key(value))
+		holder = self.unique(doctype, fieldname).get(value)
 		return holder if holder and holder != name else None
 
 	def finder(self, doctype: str, name: str | None) -> Callable:
@@ -190,6 +189,33 @@ class Index:
 
 def _unique_key(value) -> str:
 	return str(value).strip().casefold()
+
+
+class UniqueValues:
+	"""{value: name} of a unique column, compared as MariaDB does (without case), and the value
+	each record holds, so that a record's change of value is one lookup, not a scan."""
+
+	def __init__(self, rows=()):
+		self.by_value: dict[str, str] = {}
+		self.by_name: dict[str, str] = {}
+		for value, name in rows:
+			self.claim(value, name)
+
+	def get(self, value) -> str | None:
+		return self.by_value.get(_unique_key(value))
+
+	def claim(self, value, name: str) -> None:
+		"""``name`` now holds ``value`` (an empty value: none)."""
+		self.release(name)
+		if value not in (None, ""):
+			key = _unique_key(value)
+			self.by_value[key] = name
+			self.by_name[name] = key
+
+	def release(self, name: str) -> None:
+		key = self.by_name.pop(name, None)
+		if key is not None and self.by_value.get(key) == name:
+			del self.by_value[key]
 
 
 # ---------------------------------------------------------------------------------------
@@ -697,6 +723,13 @@ class BulkWriter:
 		self._batch_checked = False
 		self._declare_links(self.meta)
 		self.before, self.after = self._per_row_handlers()
+		# update_global_search finds nothing to index in a doctype with no searchable field.
+		self.searchable = bool(
+			self.meta.get_global_search_fields()
+			or any(
+				frappe.get_meta(df.options).get_global_search_fields() for df in self.meta.get_table_fields()
+			)
+		)
 
 	# -- set-up --------------------------------------------------------------------------
 
@@ -907,7 +940,7 @@ class BulkWriter:
 					d.set(fieldname, "*" * len(value))
 			for df in fields.unique:
 				if d.get(df.fieldname):
-					self.index.unique(d.doctype, df.fieldname)[_unique_key(d.get(df.fieldname))] = d.name
+					self.index.unique(d.doctype, df.fieldname).claim(d.get(df.fieldname), d.name)
 		self.index.add(doc)
 		self.pending.append(doc)
 
@@ -979,17 +1012,39 @@ class BulkWriter:
 		return written
 
 	def after_save(self, docs: list[Document]) -> None:
-		for doc in docs:
-			for event in EVENTS_AFTER:
-				for kind, handler in self.after.get(event, ()):
-					if kind == "controller":
-						getattr(doc, event)()
-					elif kind == "hook":
-						frappe.get_attr(handler)(doc, event)
-					else:
-						frappe.get_doc("Server Script", handler).execute_doc(doc)
-			if not self.dry_run:
-				update_global_search(doc)
+		with global_search_batch():
+			for doc in docs:
+				for event in EVENTS_AFTER:
+					for kind, handler in self.after.get(event, ()):
+						if kind == "controller":
+							getattr(doc, event)()
+						elif kind == "hook":
+							frappe.get_attr(handler)(doc, event)
+						else:
+							frappe.get_doc("Server Script", handler).execute_doc(doc)
+				if self.searchable and not self.dry_run:
+					update_global_search(doc)
+
+
+@contextmanager
+def global_search_batch():
+	"""update_global_search queues each document's search text in Redis (one LPUSH, one round
+	trip each); here the batch's texts go in one LPUSH, the same queue the scheduler empties."""
+	from frappe.utils import global_search
+
+	queued: list[str] = []
+	push = global_search.sync_value_in_queue
+	global_search.sync_value_in_queue = lambda value: queued.append(json.dumps(value))
+	try:
+		yield
+	finally:
+		global_search.sync_value_in_queue = push
+	if queued:
+		try:
+			redis.Redis.lpush(frappe.cache, frappe.cache.make_key("global_search_queue"), *queued)
+		except redis.exceptions.ConnectionError:
+			for value in queued:
+				global_search.sync_value(json.loads(value))
 
 
 def validate_fields(doc: Document) -> None:
@@ -1077,17 +1132,28 @@ def insert_auth(rows: list[tuple]) -> None:
 		)
 
 
-def update_rows(doctype: str, rows: list[dict], key: str = "name") -> None:
-	"""UPDATE columns of existing rows, one statement per set of columns."""
-	groups = defaultdict(list)
+def update_rows(doctype: str, rows: list[dict], key: str = "name", chunk: int = 500) -> None:
+	"""UPDATE columns of existing rows: one statement per set of columns and ``chunk`` rows,
+	each column set by ``CASE key WHEN … THEN …`` (an UPDATE per row is a round trip per row)."""
+	groups: dict[tuple, dict] = defaultdict(dict)
 	for row in rows:
-		columns = tuple(c for c in row if c != key)
-		groups[columns].append((*(row[c] for c in columns), row[key]))
-	for columns, values in groups.items():
-		sql = "UPDATE `tab{}` SET {} WHERE `{}` = %s".format(
-			doctype, ", ".join(f"`{c}` = %s" for c in columns), key
-		)
-		frappe.db._cursor.executemany(sql, values)
+		groups[tuple(c for c in row if c != key)][row[key]] = row  # a row's last update wins
+	for columns, by_key in groups.items():
+		group = list(by_key.values())
+		for start in range(0, len(group), chunk):
+			part = group[start : start + chunk]
+			keys = [row[key] for row in part]
+			cases, values = [], []
+			for column in columns:
+				cases.append(
+					f"`{column}` = CASE `{key}` {' '.join(['WHEN %s THEN %s'] * len(part))} ELSE `{column}` END"
+				)
+				for row in part:
+					values += [row[key], row[column]]
+			sql = "UPDATE `tab{}` SET {} WHERE `{}` IN ({})".format(
+				doctype, ", ".join(cases), key, ", ".join(["%s"] * len(keys))
+			)
+			frappe.db._cursor.execute(sql, [*values, *keys])
 
 
 def recipe_calls(function) -> list[str]:

@@ -5,9 +5,9 @@ make: the company the app sells for (the quotes are its), its currency and a sel
 list, the item group and unit of the products, the customer groups of the accounts, an
 address template for Canadian addresses. ``gigafibre_fsm.setup.site.ensure()`` makes the
 app's part on any site whose wizard is finished (it runs after install, at the wizard's end
-and on every migrate); :func:`check` runs it too, then refuses the run — a dry run as well —
-when something is still missing, naming each thing and what to do, before the run's first
-write. A run that starts therefore never has a row refused because the site was not set up.
+and on every migrate); :func:`check` runs it too when something is missing, then refuses the
+run — a dry run as well — when something still is, naming each thing and what to do, before
+the run's first write. A run that starts therefore never has a row refused because the site was not set up.
 
 :func:`site_setup` is the same reading without the check: what the steps link their records
 to (the second lane of a run reads it in its own process).
@@ -51,13 +51,18 @@ NEEDS = {
 
 
 def check(steps) -> SiteSetup:
-	"""Make what the app's set-up makes, then the setup the steps need, or refuse the run.
+	"""The setup the steps need, what the app's set-up makes made first where it is missing,
+	or a refusal of the run.
 
 	Raises :class:`ImportPreconditionError` with every missing thing and what to do; the
 	caller has written nothing yet (what ``ensure`` made is rolled back with the refusal).
 	"""
-	site.ensure()
 	setup = site_setup(steps)
+	if setup.problems:
+		# What the app's set-up makes, made now (only then: ensure() writes a site default,
+		# which clears every cache of the site).
+		site.ensure()
+		setup = site_setup(steps)
 	if setup.problems:
 		frappe.db.rollback()
 		frappe.throw(

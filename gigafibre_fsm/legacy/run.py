@@ -392,11 +392,13 @@ class Importer:
 	def flush(self, batch: Batch, tallies: dict[str, str | None]) -> None:
 		"""Write the batch's log and ledger rows and its counts, then commit (one transaction)."""
 		stamp, user = now(), frappe.session.user
+		# Every value a placeholder: pymysql sends one multi-row INSERT only for a VALUES list
+		# of placeholders (with a literal in it, it sends one statement per row).
 		if batch.logs:
 			frappe.db._cursor.executemany(
 				"insert into `tabLegacy Import Log` (name, creation, modified, owner, modified_by, docstatus, idx, "
 				"run, source_table, legacy_id, outcome, reason, amount, reference_doctype, reference_name, details, "
-				"raw_row) values (%s, %s, %s, %s, %s, 0, 0, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+				"raw_row) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
 				[
 					(
 						frappe.generate_hash(length=12),
@@ -404,6 +406,8 @@ class Importer:
 						stamp,
 						user,
 						user,
+						0,
+						0,
 						self.run_name,
 						e.issue.table or e.table,
 						e.issue.legacy_id or e.legacy_id,
@@ -426,9 +430,9 @@ class Importer:
 			frappe.db._cursor.executemany(
 				"insert into `tabLegacy Record` (name, creation, modified, owner, modified_by, docstatus, idx, "
 				"source_table, legacy_id, reference_doctype, reference_name, row_hash, run) "
-				"values (%s, %s, %s, %s, %s, 0, 0, %s, %s, %s, %s, %s, %s)",
+				"values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
 				[
-					(f"{t}:{k}", stamp, stamp, user, user, t, k, doctype, name, digest, self.run_name)
+					(f"{t}:{k}", stamp, stamp, user, user, 0, 0, t, k, doctype, name, digest, self.run_name)
 					for t, k, doctype, name, digest in new
 				],
 			)
