@@ -2,7 +2,8 @@
 
 Every call is the logged-in technician's, on a job they are assigned to (403 otherwise); the
 answers carry what the visit needs — address, coordinates, the customer's name and phone,
-the services ordered, the equipment to bring, the OLT port — and never money.
+the services ordered (codes and names), the equipment to bring, the OLT port, the kind of job
+and when the technician arrived — and never money.
 """
 
 import frappe
@@ -50,6 +51,7 @@ def my_jobs(day, user: str | None = None) -> list[dict]:
 		filters={"name": ("in", names or [""]), "scheduled_date": getdate(day)},
 		fields=[
 			"name",
+			"job_type",
 			"status",
 			"scheduled_date",
 			"customer",
@@ -59,10 +61,10 @@ def my_jobs(day, user: str | None = None) -> list[dict]:
 		],
 		order_by="name",
 	)
-	return [_job_card(job) for job in jobs]
+	return [_job_card(job, user) for job in jobs]
 
 
-def _job_card(job) -> dict:
+def _job_card(job, user: str) -> dict:
 	location = (
 		frappe.db.get_value(
 			"Service Location",
@@ -83,6 +85,16 @@ def _job_card(job) -> dict:
 		pluck="item",
 		order_by="creation",
 	)
+	item_names = dict(
+		frappe.get_all(
+			"Item", filters={"name": ("in", services or [""])}, fields=["name", "item_name"], as_list=True
+		)
+	)
+	arrival = frappe.db.get_value(
+		"Dispatch Job Technician",
+		{"parent": job.name, "parenttype": "Dispatch Job", "technician": user},
+		"arrival_time",
+	)
 	equipment = frappe.get_all(
 		"Dispatch Job Equipment",
 		filters={"parent": job.name, "parenttype": "Dispatch Job"},
@@ -99,8 +111,10 @@ def _job_card(job) -> dict:
 	}
 	return {
 		"dispatch_job": job.name,
+		"job_type": job.job_type,
 		"status": job.status,
 		"scheduled_date": str(job.scheduled_date) if job.scheduled_date else None,
+		"arrival": str(arrival) if arrival else None,
 		"customer_name": job.customer_name,
 		"phone": contact,
 		"address": location.location_title or job.address,
@@ -108,6 +122,7 @@ def _job_card(job) -> dict:
 		"longitude": float(location.longitude) if location.longitude else None,
 		"olt_port": format_port(location.frame, location.slot, location.port),
 		"services": services,
+		"service_names": [item_names.get(item) or item for item in services],
 		"equipment": [
 			{
 				"equipment": e.service_equipment,
