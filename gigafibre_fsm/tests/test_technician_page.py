@@ -5,7 +5,8 @@ with its map link, the customer and a tap-to-call phone, the services, the equip
 bring, the OLT port), looks at another day and back, opens the job, arrives, scans every
 piece of equipment as a barcode scanner types (a serial already used is refused with the
 server's message), finishes with notes and reads the outcome: the service active and the
-card charged, in words. Another technician does not see the job; a user who is not a
+card charged, in words, and the same again when the job is opened after a reload (charged
+once). Another technician does not see the job; a user who is not a
 technician is told the page is not theirs. Nothing overflows the phone's width.
 
 The site is served by gunicorn with Stripe (localstripe), Twilio and Mailjet fakes
@@ -137,6 +138,7 @@ class TestTechnicianPage(CheckoutCase):
 		self.assertFalse(outcome["finish_shown"])
 		self.assertNotRegex(outcome["page_text"], r"\$|\d+[.,]\d\d\b")
 		self.assertEqual(seen["list_after"], "Complété")
+		self.assertEqual(seen["reopened"], {"payment_status": "succeeded", "equipment_fields": 0})
 		job.reload()
 		self.assertEqual(job.status, "Completed")
 		self.assertIn(NOTES, job.notes)

@@ -35,6 +35,10 @@
 			throw new Error(t("No connection. Check the network and try again."));
 		}
 		const data = await response.json().catch(() => ({}));
+		if (response.status === 403 && /(?:^|;\s*)user_id=Guest(?:;|$)/.test(document.cookie)) {
+			// The session ended: log in again and come back.
+			location.href = "/login?redirect-to=/technicien";
+		}
 		if (!response.ok) {
 			let message = "";
 			try {

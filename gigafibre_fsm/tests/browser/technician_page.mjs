@@ -245,6 +245,18 @@ async function technicianVisit() {
 	await card.waitFor({ timeout: 10000 });
 	seen.list_after = await card.locator(".gf-badge").innerText();
 	await shot("07-list-after");
+
+	// The job's address opened again later: the payment's outcome asked again, nothing more charged.
+	step = "reopened";
+	await page.evaluate((job) => history.replaceState(null, "", `#${encodeURIComponent(job)}`), args.job);
+	await page.reload({ waitUntil: "load" });
+	await page.locator("#outcome:not([hidden]) #outcome-refresh:not([hidden])").waitFor({ timeout: 30000 });
+	await page.locator("#outcome-refresh").click();
+	await page.locator("#outcome-payment[data-status]:not([data-status=''])").waitFor({ timeout: 30000 });
+	seen.reopened = {
+		payment_status: await page.getAttribute("#outcome-payment", "data-status"),
+		equipment_fields: await page.locator(".gf-eq-serial:visible").count(),
+	};
 	await page.context().close();
 }
 
