@@ -37,7 +37,11 @@ scheduler_events = {
 
 # Requests
 # --------
-after_request = ["gigafibre_fsm.api.guard.strip_tracebacks_for_guests"]
+after_request = [
+	"gigafibre_fsm.api.guard.strip_tracebacks_for_guests",
+	# A wrong API key on the ACS endpoints is a 403, as API.md says (Frappe answers 401).
+	"gigafibre_fsm.api.acs.refuse_wrong_keys",
+]
 
 # Desk
 # ----

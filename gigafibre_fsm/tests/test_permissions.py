@@ -10,7 +10,7 @@ import frappe
 from frappe.tests.test_api import FrappeAPITestCase
 from frappe.tests.utils import FrappeTestCase
 
-from gigafibre_fsm.roles import MATRIX, ROLES, rights
+from gigafibre_fsm.roles import MATRIX, STAFF_ROLES, rights
 from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES, make_user
 
 test_ignore = ERPNEXT_DOCTYPES
@@ -51,7 +51,7 @@ class TestPermissionMatrix(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.users = {role: role_user(role) for role in ROLES}
+		cls.users = {role: role_user(role) for role in STAFF_ROLES}
 		baseline_user()
 
 	def tearDown(self):
@@ -90,7 +90,7 @@ class TestPermissionMatrixOverHTTP(FrappeAPITestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.tokens = {}
-		for role in ROLES:
+		for role in STAFF_ROLES:
 			user = role_user(role)
 			doc = frappe.get_doc("User", user)
 			secret = frappe.generate_hash(length=15)
@@ -103,7 +103,7 @@ class TestPermissionMatrixOverHTTP(FrappeAPITestCase):
 
 	def test_rest_api_follows_the_matrix(self):
 		for doctype in filter(listable, MATRIX):
-			for role in ROLES:
+			for role in STAFF_ROLES:
 				response = self.get(
 					self.resource(doctype) + "?limit_page_length=1",
 					headers={"Authorization": self.tokens[role]},
