@@ -180,7 +180,10 @@ STANDARD_DOCTYPES: dict[str, dict[str, frozenset[str]]] = {
 		TECHNICIAN: ON_THE_ROAD,
 	},
 	"Project": {SUPPORT: EDIT, DISPATCHER: EDIT, SALES: READ, TECHNICIAN: ON_THE_ROAD},
-	"Task": {SUPPORT: EDIT, DISPATCHER: EDIT},
+	# A technician marks the tasks of their own jobs' projects done (field_service/permissions.py
+	# keeps them to those, and writing to the technicians' own tasks); Collections follows up
+	# the unpaid invoices' tasks.
+	"Task": {SUPPORT: EDIT, DISPATCHER: EDIT, COLLECTIONS: EDIT, TECHNICIAN: ON_THE_ROAD | {"write"}},
 	"Item": {role: READ for role in STAFF_ROLES},
 	"Quotation": {SALES: ADD | EMAIL, SUPPORT: READ},
 	"Sales Invoice": {COLLECTIONS: READ | EXPORT | EMAIL, SUPPORT: READ},
@@ -196,6 +199,7 @@ JOB_SCOPED = (
 	"Service Equipment",
 	"VoIP Line",
 	"Project",
+	"Task",
 	"Issue",
 )
 

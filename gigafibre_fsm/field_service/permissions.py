@@ -1,5 +1,6 @@
 """What a Field Technician may see: the dispatch jobs they are on, and the customers,
-locations, subscriptions, equipment, phone lines, projects and tickets of those jobs.
+locations, subscriptions, equipment, phone lines, projects, tasks and tickets of those jobs
+(of the tasks, they change only the technicians' own).
 
 Enforced on the server twice from one SQL condition per doctype: in the list queries
 (`permission_query_conditions`: lists, reports, link searches, get_list, /api/resource) and
@@ -67,6 +68,8 @@ def scope_condition(doctype: str, user: str) -> str:
 		return f"{table}.name in ({locations})"
 	if doctype == "Project":
 		return f"{table}.name in ({_of_my_jobs('project', user)})"
+	if doctype == "Task":
+		return f"{table}.project in ({_of_my_jobs('project', user)})"
 	if doctype == "Issue":
 		return f"{table}.name in ({_of_my_jobs('issue', user)})"
 	at_my_places = (
@@ -94,6 +97,9 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, **kwa
 	user = user or frappe.session.user
 	if doc.is_new() or not is_job_scoped(user, doc.doctype):
 		return None
+	if doc.doctype == "Task" and ptype not in (None, "read", "print") and doc.get("team") != TECHNICIAN:
+		# Of their jobs' tasks, a technician changes only those of the technicians' team.
+		return False
 	# The saved record is checked, so editing a job to add oneself and saving it does not work.
 	return bool(
 		frappe.db.sql(

@@ -61,6 +61,15 @@ def make_world(technician: str) -> dict:
 		"Project": project.name,
 		"Issue": issue.name,
 	}
+	for team in ("Field Technician", "Gigafibre Support"):
+		world[f"Task {team}"] = (
+			frappe.get_doc(
+				{"doctype": "Task", "subject": f"Tâche {team}", "project": project.name, "team": team}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+	world["Task"] = world["Task Field Technician"]
 	world["Dispatch Job"] = make_dispatch_job(
 		location,
 		[technician],
@@ -102,6 +111,7 @@ SCOPED = (
 	"Service Equipment",
 	"VoIP Line",
 	"Project",
+	"Task",
 	"Issue",
 	"Dispatch Job",
 )
@@ -130,6 +140,20 @@ class TestTechnicianScope(FrappeTestCase):
 				frappe.set_user("Administrator")
 				self.assertIn(self.mine[doctype], names)
 				self.assertNotIn(self.theirs[doctype], names)
+
+	def test_changes_only_the_technicians_tasks_of_own_jobs(self):
+		self.assertTrue(frappe.has_permission("Task", "write", self.mine["Task Field Technician"], user=TECH))
+		self.assertTrue(frappe.has_permission("Task", "read", self.mine["Task Gigafibre Support"], user=TECH))
+		self.assertFalse(
+			frappe.has_permission("Task", "write", self.mine["Task Gigafibre Support"], user=TECH)
+		)
+		self.assertFalse(
+			frappe.has_permission("Task", "write", self.theirs["Task Field Technician"], user=TECH)
+		)
+		self.assertFalse(frappe.has_permission("Task", "create", user=TECH))
+		self.assertFalse(
+			frappe.has_permission("Task", "delete", self.mine["Task Field Technician"], user=TECH)
+		)
 
 	def test_opening_another_customer_is_refused(self):
 		frappe.set_user(TECH)
