@@ -35,6 +35,7 @@ PURE = (
 	"gigafibre_fsm.roles",
 	"gigafibre_fsm.status_flow",
 	"gigafibre_fsm.billing.taxes",
+	"gigafibre_fsm.billing.periods",
 	"gigafibre_fsm.orders.pricing",
 	"gigafibre_fsm.field_service.task_types",
 	"gigafibre_fsm.network.fibre_port",
