@@ -77,18 +77,26 @@ LOCK = "gigafibre_legacy_import"
 # Two lanes, one per core: each runs its steps in order; a step waits for the steps of the
 # other lane it needs (DEPENDS). Lane 1 runs in a second process (legacy/worker.py). The steps
 # that write Service Location rows (fibre, ip_history, delivery_history) share lane 0, so the
-# two processes never lock the same rows.
+# two processes never lock the same rows. The quotes (ERPNext's Quotation validation, ~60 ms a
+# quote) wait for the customers and are the longest step: their lane holds only the catalogue
+# and the staff before them; the arrangements, work orders, payment methods and suspensions,
+# which wait for the customers too, end lane 0.
 LANES = (
-	("account", "delivery", "service", "device", "fibre", "pbx", "ip_history", "delivery_history"),
 	(
-		"product",
-		"staff",
-		"soumission",
+		"account",
+		"delivery",
+		"service",
+		"device",
+		"fibre",
+		"pbx",
+		"ip_history",
+		"delivery_history",
 		"accord_paiement",
 		"bon_travail",
 		"account_profile",
 		"account_suspension",
 	),
+	("product", "staff", "soumission"),
 )
 DEPENDS = {
 	"delivery": ("account",),

@@ -4,7 +4,7 @@ A line whose product is not in the catalogue, or of quantity 0, is left out with
 that carries its amount, so the money still adds up; quotes keep their lines net of taxes
 (the legacy ``tax`` flag has no Quotation field). ERPNext's Quotation validation prices every
 line and the customer (about 50 ms a quote): the step runs in the second lane, and reads each
-customer's party details once (:func:`party_details_once`).
+customer's party details once (:func:`lookups_once`).
 """
 
 import copy
@@ -104,19 +104,11 @@ def convert_soumission(row: dict, ctx: Context) -> Plan:
 # Step
 
 
-@contextmanager
-def party_details_once():
-	"""ERPNext's Quotation.validate reads its customer's party details (account, address and
-	its display, contact, price list, tax template, payment terms: a third of a quote's time)
-	at every save. While the quotes are imported those details do not change (the account step
-	is done; closed accounts are disabled after the run), so each customer's are read once and
-	each quote gets its own copy of them, as a fresh read would give."""
-	from erpnext.accounts import party
-
-	read = party._get_party_details
+def read_once(read):
+	"""``read`` answered once per set of arguments; each caller gets its own copy."""
 	known: dict = {}
 
-	def details(*args, **kwargs):
+	def once(*args, **kwargs):
 		try:
 			key = (args, tuple(sorted(kwargs.items())))
 			hash(key)
@@ -126,11 +118,29 @@ def party_details_once():
 			known[key] = read(*args, **kwargs)
 		return copy.deepcopy(known[key])
 
-	party._get_party_details = details
+	return once
+
+
+@contextmanager
+def lookups_once():
+	"""What ERPNext's Quotation.validate reads at every save that the quotes being imported
+	cannot change, read once: a customer's party details (account, address and its display,
+	contact, price list, tax template, payment terms: a third of a quote's time; the account
+	step is done and closed accounts are disabled after the run) and an item's valuation rate
+	(from stock and purchase invoices, which the import does not write). Each quote gets its
+	own copy, as a fresh read would give."""
+	from erpnext.accounts import party
+	from erpnext.stock import get_item_details
+
+	replaced = [(party, "_get_party_details"), (get_item_details, "get_valuation_rate")]
+	originals = [getattr(module, name) for module, name in replaced]
+	for (module, name), read in zip(replaced, originals, strict=True):
+		setattr(module, name, read_once(read))
 	try:
 		yield
 	finally:
-		party._get_party_details = read
+		for (module, name), read in zip(replaced, originals, strict=True):
+			setattr(module, name, read)
 
 
 class QuoteStep(Step):
@@ -148,7 +158,7 @@ class QuoteStep(Step):
 		self.writer = self.new_writer()
 
 	def read(self, source_table, tally):
-		with party_details_once():
+		with lookups_once():
 			super().read(source_table, tally)
 
 	def convert(self, source_table, row):
