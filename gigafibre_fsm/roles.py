@@ -91,6 +91,14 @@ APP_DOCTYPES: dict[str, dict[str, frozenset[str]]] = {
 		DISPATCHER: READ,
 		TECHNICIAN: ON_THE_ROAD,
 	},
+	# The company's phone numbers: support adds and assigns them, the others read whose number it is.
+	"DID": {
+		SYSTEM_MANAGER: ALL,
+		SUPPORT: MANAGE | EXPORT,
+		COLLECTIONS: READ,
+		DISPATCHER: READ,
+		SALES: READ,
+	},
 	"Dispatch Job": {
 		SYSTEM_MANAGER: ALL,
 		DISPATCHER: MANAGE | EXPORT | EMAIL,

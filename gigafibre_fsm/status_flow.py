@@ -128,6 +128,19 @@ FLOWS: dict[str, Flow] = {
 		},
 		{("Active", "Cancelled"), ("Suspended", "Cancelled")},
 	),
+	# A number of the company's DID inventory: Free until a line takes it (voip/lines.py), Porting
+	# while a customer's own number comes over from another carrier, Retired when it may not be
+	# given again. A number goes back to Free only once its line no longer holds it.
+	"DID": _flow(
+		{"Free": "green", "Assigned": "blue", "Porting": "orange", "Retired": "gray"},
+		{
+			"Free": {"Assigned", "Retired"},
+			"Porting": {"Assigned", "Retired"},
+			"Assigned": {"Free", "Retired"},
+			"Retired": {"Free"},
+		},
+		{("Free", "Retired"), ("Porting", "Retired"), ("Assigned", "Retired")},
+	),
 	# A drop's status follows its installed serial (see network/fibre_port.py).
 	"Fibre Drop": _flow(
 		{"Available": "green", "Reserved": "orange", "Occupied": "blue", "Not Installed": "gray"},
@@ -148,6 +161,7 @@ REASON_FIELDS: dict[str, str] = {
 	"Dispatch Job": "status_reason",
 	"Payment Arrangement": "reason",
 	"VoIP Line": "status_reason",
+	"DID": "status_reason",
 }
 
 
