@@ -13,9 +13,11 @@ Where each value comes from:
 - ``wifi``: the device's own WiFi (the router's, generated at order time; a legacy Deco's or
   ONT's). An ONT without WiFi of its own gets none, and the ACS puts it in bridge mode.
 - ``voip``: for an ONT or an IP phone, every SIP account of the location (its equipment's SIP
-  fields: the IP Phone's, or a legacy ONT's), one per line, the device's own first; each line's
-  ``did`` is the location's active VoIP Line with that SIP user name, else the location's
-  n-th active line for line n (by creation), else null: lines are given numbers later.
+  fields: the IP Phone's, or a legacy ONT's — the only home of a SIP password), one per line,
+  the device's own first; each line's ``did`` is the location's active VoIP Line that names
+  that equipment, else the one with that SIP user name, else the location's n-th active line
+  naming no account for line n (by creation), else null: lines are given numbers by "Configure
+  VoIP" (voip/lines.py).
 - ``line_profile`` / ``service_profile``: the internet plan's (its Item's OLT profiles), else
   what the equipment holds (the legacy import's).
 - ``suspended``: the location is Suspended or Disconnected, or the customer ``is_suspended``;
@@ -137,13 +139,13 @@ _FIND_DEVICE = f"select {_DEVICE} {_MATCH.format(joins='')}"
 # MariaDB a temporary table).
 _LOCATION_PHONE_LINES = f"""
 	select 'account' as kind, e.name, e.sip_username, e.sip_line, p.password as sip_secret,
-		null as did, e.name = %(own)s as own, e.creation
+		null as did, null as equipment, e.name = %(own)s as own, e.creation
 	from `tabService Equipment` e
 	{_secret_join("p", "sip_password")}
 	where e.service_location = %(location)s and e.status != 'Returned'
 		and e.sip_username is not null and e.sip_username != ''
 	union all
-	select 'number', v.name, v.sip_username, null, null, v.did, 0, v.creation
+	select 'number', v.name, v.sip_username, null, null, v.did, v.equipment, 0, v.creation
 	from `tabVoIP Line` v
 	where v.service_location = %(location)s and v.status = 'Active'
 """
@@ -235,13 +237,38 @@ def phone_lines(device: dict, in_service: bool) -> tuple[list[dict], list[dict]]
 
 def dids(accounts: list[dict], lines: list[dict]) -> dict[str, str]:
 	"""{equipment: DID} for SIP accounts (by line) and the location's active VoIP Lines (oldest
-	first): the line with the account's SIP user name, else the lines no account names, in
-	order, to the accounts left, line 1 first. An account without a line has no DID yet."""
-	by_user = {line.sip_username: line.did for line in lines if line.sip_username}
-	found = {a.name: by_user[a.sip_username] for a in accounts if a.sip_username in by_user}
-	usernames = {a.sip_username for a in accounts}
-	free = [line for line in lines if not line.sip_username or line.sip_username not in usernames]
-	waiting = [a for a in accounts if a.name not in found]
+	first): the line that names the account's equipment, else the line with the account's SIP
+	user name, else the lines that name no account, in order, to the accounts left, line 1
+	first. An account without a line has no DID yet."""
+	names = {account.name for account in accounts}
+	usernames = {account.sip_username for account in accounts if account.sip_username}
+	found: dict[str, str] = {}
+	used: set[str] = set()
+
+	def take(account, matches) -> None:
+		line = next((line for line in lines if line.name not in used and matches(line)), None)
+		if line:
+			found[account.name] = line.did
+			used.add(line.name)
+
+	for account in accounts:
+		take(account, lambda line, account=account: line.equipment == account.name)
+	for account in accounts:
+		if account.name not in found and account.sip_username:
+			take(
+				account,
+				lambda line, account=account: (
+					line.equipment not in names and line.sip_username == account.sip_username
+				),
+			)
+	free = [
+		line
+		for line in lines
+		if line.name not in used
+		and line.equipment not in names
+		and (not line.sip_username or line.sip_username not in usernames)
+	]
+	waiting = [account for account in accounts if account.name not in found]
 	found.update((account.name, line.did) for account, line in zip(waiting, free, strict=False))
 	return found
 

@@ -1,10 +1,15 @@
-"""A phone line: its DID, SIP account, voicemail, 911 registration and ATA."""
+"""A phone line: its DID, SIP account, voicemail, 911 registration and ATA.
+
+The SIP account's user name and password live on one equipment (the IP phone, or a legacy
+ONT with phone ports): the line names that equipment and repeats its user name, so the ACS and
+the PBX find the account, and never holds the password.
+"""
 
 import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from gigafibre_fsm.exceptions import DuplicateActiveLineError, InvalidDIDError
+from gigafibre_fsm.exceptions import CustomerMismatchError, DuplicateActiveLineError, InvalidDIDError
 from gigafibre_fsm.rules.phone import format_phone, normalize_phone
 from gigafibre_fsm.validation import (
 	check_location_belongs_to_customer,
@@ -14,7 +19,7 @@ from gigafibre_fsm.validation import (
 	raise_unique_violation,
 )
 
-ACTIVE = "Active"
+ACTIVE, CANCELLED = "Active", "Cancelled"
 # A change to any of these must be registered again with the 911 provider.
 E911_ADDRESS_FIELDS = (
 	"e911_civic_number",
@@ -58,6 +63,43 @@ class VoIPLine(Document):
 		self.active_did = self.did if self.status == ACTIVE else None
 		if self.active_did and (other := (find_other or self.other_active_line)()):
 			self.throw_duplicate_line(other)
+
+	def before_save(self):
+		# Reads the equipment: a save and the legacy import's writer both run it here.
+		self.set_sip_account()
+
+	def set_sip_account(self):
+		"""The user name is the equipment's; the equipment is at the line's location and carries
+		one line in service (an equipment holds one SIP account)."""
+		if not self.equipment:
+			return
+		equipment = frappe.db.get_value(
+			"Service Equipment", self.equipment, ["service_location", "sip_username"], as_dict=True
+		)
+		if not equipment:
+			frappe.throw(
+				_("Service Equipment {0} not found").format(self.equipment), frappe.LinkValidationError
+			)
+		if self.service_location and equipment.service_location != self.service_location:
+			frappe.throw(
+				_("Service Equipment {0} is not at Service Location {1}").format(
+					self.equipment, self.service_location
+				),
+				CustomerMismatchError,
+			)
+		self.sip_username = equipment.sip_username or self.sip_username
+		if self.status == CANCELLED:
+			return
+		other = frappe.db.get_value(
+			"VoIP Line",
+			{"equipment": self.equipment, "status": ("!=", CANCELLED), "name": ("!=", self.name or "")},
+			"name",
+		)
+		if other:
+			frappe.throw(
+				_("Service Equipment {0} already carries VoIP Line {1}").format(self.equipment, other),
+				DuplicateActiveLineError,
+			)
 
 	def other_active_line(self) -> str | None:
 		return frappe.db.get_value(
