@@ -1,5 +1,7 @@
 """Real parts for the order tests, started and stopped by the tests themselves:
 
+- `FakePBX`: a small HTTP server standing in for the PBX's REST API (Routr v1beta1), reached
+  through integrations/pbx.py (site config ``pbx_api_base``);
 - `FakeProvider`: a small HTTP server standing in for Twilio or Mailjet, reached through
   their official SDKs (site config ``twilio_api_base`` / ``mailjet_api_base``); it records
   every request and can be told to fail or be stopped (a provider that is down);
@@ -13,6 +15,7 @@ Each fails loudly when it cannot start, never skipping what it was meant to show
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -139,6 +142,126 @@ class FakeProvider:
 	def clear(self) -> None:
 		with self.lock:
 			self.requests.clear()
+
+
+# ---------------------------------------------------------------------------------------
+# The PBX
+
+
+class FakePBX:
+	"""Answers Routr's REST API v1beta1 for SIP accounts (``GET``/``POST /agents``, the token as
+	the ``token`` query parameter, a JsonPath filter on the user name) as integrations/pbx.py
+	calls it; keeps the accounts and records every request. ``fail`` answers 503; ``lose_answer``
+	creates the account and then answers 500, as a PBX whose answer is lost."""
+
+	def __init__(self, token: str = "pbx-test-token"):
+		self.token = token
+		self.agents: list[dict] = []
+		self.requests: list[dict] = []
+		self.fail = False
+		self.lose_answer = False
+		self.lock = threading.Lock()
+		self.server: ThreadingHTTPServer | None = None
+		self.port = free_port()
+
+	@property
+	def url(self) -> str:
+		return f"http://127.0.0.1:{self.port}/api/v1beta1"
+
+	def start(self) -> "FakePBX":
+		pbx = self
+
+		class Handler(BaseHTTPRequestHandler):
+			def log_message(self, *args):
+				pass
+
+			def _read(self) -> tuple[str, dict, dict]:
+				path, _, query = self.path.partition("?")
+				params = {k: v[0] for k, v in parse_qs(query).items()}
+				length = int(self.headers.get("Content-Length") or 0)
+				body = json.loads(self.rfile.read(length).decode() or "{}") if length else {}
+				return path, params, body
+
+			def _handle(self, method: str):
+				path, params, body = self._read()
+				with pbx.lock:
+					pbx.requests.append({"method": method, "path": path, "params": params, "body": body})
+					if params.get("token") != pbx.token:
+						self._answer(
+							401, {"status": "401", "message": "You are unauthorized to make this request."}
+						)
+						return
+					if pbx.fail:
+						self._answer(503, {"status": "503", "message": "Service Unavailable"})
+						return
+					if not path.endswith("/agents"):
+						self._answer(404, {"status": "404", "message": "Not Found"})
+						return
+					if method == "GET":
+						wanted = re.fullmatch(
+							r"@\.spec\.credentials\.username=='(.*)'", params.get("filter") or ""
+						)
+						found = [
+							a
+							for a in pbx.agents
+							if not wanted or a["spec"]["credentials"]["username"] == wanted.group(1)
+						]
+						self._answer(200, {"status": "200", "message": "Successful request", "data": found})
+						return
+					username = ((body.get("spec") or {}).get("credentials") or {}).get("username")
+					if not username:
+						self._answer(400, {"status": "400", "message": "Bad Request"})
+						return
+					if any(a["spec"]["credentials"]["username"] == username for a in pbx.agents):
+						self._answer(
+							409,
+							{
+								"status": "409",
+								"message": "An attempt was made to create an object that already exists",
+							},
+						)
+						return
+					agent = json.loads(json.dumps(body))
+					agent.setdefault("metadata", {})["ref"] = "ag" + uuid.uuid4().hex[:6]
+					pbx.agents.append(agent)
+					if pbx.lose_answer:
+						self._answer(500, {"status": "500", "message": "Internal Server Error"})
+						return
+					self._answer(201, {"status": "201", "message": "Created"})
+
+			def do_GET(self):
+				self._handle("GET")
+
+			def do_POST(self):
+				self._handle("POST")
+
+			def _answer(self, status: int, payload: dict):
+				data = json.dumps(payload).encode()
+				self.send_response(status)
+				self.send_header("Content-Type", "application/json")
+				self.send_header("Content-Length", str(len(data)))
+				self.end_headers()
+				self.wfile.write(data)
+
+		self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+		threading.Thread(target=self.server.serve_forever, daemon=True).start()
+		return self
+
+	def stop(self) -> None:
+		if self.server:
+			self.server.shutdown()
+			self.server.server_close()
+			self.server = None
+
+	def created(self) -> list[dict]:
+		"""The accounts' creations it was asked for (POSTs), in order."""
+		with self.lock:
+			return [r for r in self.requests if r["method"] == "POST"]
+
+	def clear(self) -> None:
+		with self.lock:
+			self.requests.clear()
+			self.agents.clear()
 
 
 # ---------------------------------------------------------------------------------------

@@ -29,3 +29,11 @@ def differences(service: dict, e911: dict) -> list[str]:
 		return fold_words(value).replace(" ", "")
 
 	return [part for part, e911_part in PARTS.items() if key(service.get(part)) != key(e911.get(e911_part))]
+
+
+def address_of(service: dict) -> dict:
+	"""The 911 address of a line at this service address, part by part (empty parts stay empty;
+	the province is Québec's when the location does not say)."""
+	parts = {e911_part: (service.get(part) or None) for part, e911_part in PARTS.items()}
+	parts["e911_province"] = parts["e911_province"] or "QC"
+	return parts
