@@ -3,7 +3,24 @@
 The newest 911 registration (phone_addr) and the newest ATA provisioning of a DID fold into
 its line; a 911 registration of a DID that has no line any more is imported as a cancelled
 line that keeps the address. A line's status follows its service, else its account.
+
+**The SIP password (pbx.password) goes to the equipment that carries the account**, never to
+the line: the location's device with the line's SIP user name (its DID; an ONT the old ACS
+pushed the account to), else the location's IP phone with the line's ATA MAC
+(voip/accounts.py ``sip_home``). The line names that equipment; the equipment gets the user
+name when it had none, and the PBX's password, which replaces one the old ACS pushed (a
+warning says so: the PBX is where the account authenticates). A line whose location has no
+such device (none imported, or its ATA already carries another line's account: one account
+per equipment) keeps its account on the legacy PBX only, and a warning says why its password
+was not kept; a cancelled line's password is not kept (the account is closed). The step runs
+after the devices' (lane 0 of legacy/run.py); the password is written to the equipment once
+its line is in the database.
 """
+
+from collections import defaultdict
+
+import frappe
+from frappe.utils.password import get_decrypted_password, set_encrypted_password
 
 from gigafibre_fsm.legacy import clean
 from gigafibre_fsm.legacy.convert import (
@@ -26,6 +43,11 @@ from gigafibre_fsm.legacy.convert import (
 )
 from gigafibre_fsm.legacy.step import Step, duplicate_issue, legacy_names
 from gigafibre_fsm.rules.phone import normalize_phone
+from gigafibre_fsm.voip.accounts import sip_home
+
+EQUIPMENT = "Service Equipment"
+# A legacy password that replaced another on the equipment (logged as the row's warning).
+REPLACED_SECRET = "SIP password replaced by the PBX's"
 
 # ---------------------------------------------------------------------------------------
 # Conversion
@@ -93,7 +115,6 @@ def convert_pbx(row: dict, ctx: Context) -> Plan:
 		"service_location": location,
 		"caller_id_name": notes.text(row.get("name"), ctx.vocabulary, what="name"),
 		"sip_username": did,
-		"sip_password": row.get("password") or None,
 		"extension": clean.clean_text(row.get("int_code")),
 		"max_calls": positive(row.get("max_calls")),
 		"call_timeout": positive(row.get("call_timeout")),
@@ -112,7 +133,9 @@ def convert_pbx(row: dict, ctx: Context) -> Plan:
 	if prov:
 		values.update(ata_values(notes, prov))
 		merged.append(("phone_provisioning", prov["id"]))
-	return Plan("VoIP Line", values, warnings=notes.warnings, merged=merged)
+	# The secret is the equipment's (see the module's docstring); the ledger's hash covers it.
+	extra = {"sip_password": row.get("password") or None}
+	return Plan("VoIP Line", values, warnings=notes.warnings, merged=merged, extra=extra)
 
 
 def convert_phone_addr(row: dict, ctx: Context) -> Plan:
@@ -162,6 +185,83 @@ class PhoneLineStep(Step):
 		self.by_pbx = legacy_names("VoIP Line", "legacy_pbx_id")
 		self.by_addr = legacy_names("VoIP Line", "legacy_phone_addr_id")
 		self.writer = self.new_writer()
+		self.load_equipment()
+		self.line_dids: dict[str, str] = {}
+
+	# -- the SIP password's home -----------------------------------------------------------
+
+	def load_equipment(self):
+		"""The devices of every location, and which device carries which line already."""
+		self.equipment: dict[str, list[dict]] = defaultdict(list)
+		for row in frappe.db.sql(
+			f"""select name, equipment_type, sip_username, mac_address, status, service_location
+			from `tab{EQUIPMENT}` where ifnull(service_location, '') != ''""",
+			as_dict=True,
+		):
+			self.equipment[row.service_location].append(row)
+		self.carrying: dict[str, str] = dict(
+			frappe.db.sql(
+				"""select equipment, name from `tabVoIP Line`
+				where ifnull(equipment, '') != '' and status != 'Cancelled'"""
+			)
+		)
+		self.secrets: dict[str, tuple[dict, str]] = {}  # line → (its equipment, the password)
+
+	def place_secret(self, plan, line: str | None) -> tuple[dict, str | None] | None:
+		"""Name the line's equipment in ``plan``; return (equipment, password to write once the
+		line is saved), or None with a warning when the password has nowhere to go."""
+		values = plan.values
+		secret = plan.extra.get("sip_password")
+		if values.get("status") == "Cancelled":
+			return None
+		did = values["did"]
+		home = sip_home(did, values.get("ata_mac"), self.equipment.get(values.get("service_location"), []))
+		holder = self.carrying.get(home.name) if home else None
+		if home and ((holder and holder != line) or home.sip_username not in (None, "", did)):
+			plan.warnings.append(
+				Issue(
+					NO_TARGET,
+					f"SIP password not kept: equipment {home.name} carries another account "
+					f"({holder or home.sip_username}; one account per equipment); the legacy PBX keeps it",
+				)
+			)
+			return None
+		if not home:
+			if secret:
+				plan.warnings.append(
+					Issue(
+						NO_TARGET,
+						f"SIP password not kept: no equipment of the line's location carries account {did} "
+						"(no device with that SIP user name, no IP phone with the ATA's MAC); the legacy PBX keeps it",
+					)
+				)
+			return None
+		values["equipment"] = home.name
+		if secret and home.sip_username == did:
+			current = get_decrypted_password(EQUIPMENT, home.name, "sip_password", raise_exception=False)
+			if current and current != secret:
+				plan.warnings.append(
+					Issue(
+						REPLACED_SECRET,
+						f"equipment {home.name}: the PBX's SIP password replaces the one the old ACS pushed",
+					)
+				)
+		return home, secret
+
+	def keep_secret(self, line: str, home: dict, secret: str | None) -> None:
+		"""The password on the line's equipment (with the user name when it had none)."""
+		if not secret:
+			return
+		if not home.sip_username:
+			frappe.db.set_value(
+				EQUIPMENT,
+				home.name,
+				{"sip_username": self.line_dids[line], "sip_line": 1},
+				update_modified=False,
+			)
+			home.sip_username = self.line_dids[line]
+		set_encrypted_password(EQUIPMENT, home.name, secret, "sip_password")
+		self.carrying[home.name] = line
 
 	def pages(self, source_table, after):
 		if source_table == "pbx":
@@ -200,11 +300,39 @@ class PhoneLineStep(Step):
 		return (self.by_pbx if source_table == "pbx" else self.by_addr).get(key)
 
 	def create(self, source_table, key, plan, row, batch):
+		placed = self.place_secret(plan, None) if source_table == "pbx" else None
 		doc = self.writer.new(plan.values)
 		self.writer.validate(doc)
 		self.accept(doc, batch, source_table, key)
 		(self.by_pbx if source_table == "pbx" else self.by_addr)[key] = doc.name
+		if placed:
+			self.line_dids[doc.name] = plan.values["did"]
+			self.carrying[placed[0].name] = doc.name
+			self.secrets[doc.name] = placed
 		return doc.name
+
+	def update(self, source_table, key, name, plan, row, batch):
+		placed = self.place_secret(plan, name) if source_table == "pbx" else None
+		super().update(source_table, key, name, plan, row, batch)
+		if placed:
+			self.line_dids[name] = plan.values["did"]
+			self.carrying[placed[0].name] = name
+			self.keep_secret(name, *placed)
+		return name
+
+	def write(self, batch):
+		"""INSERT the batch's lines, then put their passwords on their equipment (a line the
+		database refused after all leaves its equipment as it was)."""
+		super().write(batch)
+		if not self.secrets:
+			return
+		written = set(frappe.get_all("VoIP Line", filters={"name": ("in", list(self.secrets))}, pluck="name"))
+		for line, (home, secret) in self.secrets.items():
+			if line in written:
+				self.keep_secret(line, home, secret)
+			elif self.carrying.get(home.name) == line:
+				del self.carrying[home.name]  # refused at the INSERT: the equipment is free again
+		self.secrets.clear()
 
 	def finalize(self, batch):
 		known_addr = set(legacy_names("VoIP Line", "legacy_phone_addr_id"))
