@@ -15,6 +15,8 @@ from gigafibre_fsm.roles import SUPPORT, SYSTEM_MANAGER
 from gigafibre_fsm.voip import dids, lines
 
 CONFIGURERS = (SUPPORT, SYSTEM_MANAGER)
+# A configuration the database undid to break a deadlock with another is tried again.
+ATTEMPTS = 3
 
 
 def _only_configurers(doctype: str = "VoIP Line", right: str = "create") -> None:
@@ -58,8 +60,15 @@ def configure(
 	if not location:
 		frappe.throw(_("Give the task or the Service Location to configure"), frappe.ValidationError)
 	frappe.get_doc("Service Location", location).check_permission("read")
-	with Refusals():
-		return lines.configure_location(location, ported_number=ported_number, task=task)
+	for attempt in range(ATTEMPTS):
+		try:
+			with Refusals():
+				return lines.configure_location(location, ported_number=ported_number, task=task)
+		except frappe.QueryDeadlockError:
+			# The database chose this request to undo: nothing of it is left, so it starts again.
+			frappe.db.rollback()
+			if attempt == ATTEMPTS - 1:
+				raise
 
 
 @frappe.whitelist(methods=["POST"])

@@ -15,12 +15,13 @@ import frappe
 from frappe.installer import update_site_config
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
-from frappe.utils.password import get_decrypted_password
+from frappe.utils.password import get_decrypted_password, set_encrypted_password
 
 from gigafibre_fsm.api import voip as voip_api
 from gigafibre_fsm.exceptions import InvalidDIDError
 from gigafibre_fsm.field_service.task_types import CONFIGURE_VOIP
 from gigafibre_fsm.orders.order_input import random_password
+from gigafibre_fsm.patches.v1_0 import sip_passwords_on_equipment
 from gigafibre_fsm.roles import SALES, SUPPORT
 from gigafibre_fsm.service import provisioning
 from gigafibre_fsm.setup.install import create_roles, create_task_types
@@ -504,7 +505,7 @@ class TestConcurrentConfigurations(VoIPCase):
 			frappe.set_user("Administrator")
 			try:
 				barrier.wait(timeout=20)
-				outcomes[i] = lines.configure_location(sites[i].location.name)["new_lines"]
+				outcomes[i] = voip_api.configure(service_location=sites[i].location.name)["new_lines"]
 				frappe.db.commit()  # nosemgrep
 			except Exception as error:
 				frappe.db.rollback()
@@ -578,3 +579,71 @@ class TestDIDInventory(VoIPCase):
 		with self.assertRaises(frappe.ValidationError):
 			frappe.get_doc({"doctype": "DID", "number": test_number(43), "status": "Assigned"}).insert()
 		frappe.db.rollback()
+
+
+class TestUpgradedSite(VoIPCase):
+	"""A site made by an earlier version: its lines' SIP passwords move to their equipment."""
+
+	def old_line(self, premises, number: int, secret: str, **values):
+		line = self.keep(
+			frappe.get_doc(
+				{
+					"doctype": "VoIP Line",
+					"did": test_number(number),
+					"customer": premises.customer.name,
+					"service_location": premises.location.name,
+					"sip_username": test_number(number),
+					**values,
+				}
+			).insert(ignore_permissions=True)
+		)
+		# Where the earlier version kept it.
+		set_encrypted_password("VoIP Line", line.name, secret, "sip_password")
+		return line
+
+	def test_each_lines_password_goes_to_its_equipment_or_a_new_ip_phone(self):
+		with_ata, bare, closed = self.premises(phones=0), self.premises(phones=0), self.premises(phones=0)
+		ata = self.keep(
+			make_equipment(with_ata.location, equipment_type="IP Phone", mac_address="00:0B:82:20:02:01")
+		)
+		secrets = {n: random_password(16) for n in (1, 2, 3)}
+		first = self.old_line(with_ata, 1, secrets[1], ata_mac="00-0b-82-20-02-01", ata_model="HT502")
+		second = self.old_line(bare, 2, secrets[2], ata_mac="00:0B:82:20:02:02", ata_model="HT802")
+		third = self.old_line(closed, 3, secrets[3])
+		third.update({"status": "Cancelled", "status_reason": "Résiliation"}).save()
+
+		sip_passwords_on_equipment.execute()
+		sip_passwords_on_equipment.execute()  # a second run finds nothing to do
+
+		self.assertFalse(
+			frappe.db.exists(
+				"__Auth",
+				{
+					"doctype": "VoIP Line",
+					"fieldname": "sip_password",
+					"name": ("in", [first.name, second.name, third.name]),
+				},
+			)
+		)
+		self.assertEqual(frappe.db.get_value("VoIP Line", first.name, "equipment"), ata.name)
+		self.assertEqual(get_decrypted_password("Service Equipment", ata.name, "sip_password"), secrets[1])
+		self.assertEqual(frappe.db.get_value("Service Equipment", ata.name, "sip_username"), test_number(1))
+		made = frappe.db.get_value("VoIP Line", second.name, "equipment")
+		self.keep(frappe.get_doc("Service Equipment", made))
+		self.assertEqual(
+			frappe.db.get_value(
+				"Service Equipment",
+				made,
+				["equipment_type", "status", "mac_address", "model", "service_location", "sip_username"],
+			),
+			("IP Phone", "In Stock", "00:0B:82:20:02:02", "HT802", bare.location.name, test_number(2)),
+		)
+		self.assertEqual(get_decrypted_password("Service Equipment", made, "sip_password"), secrets[2])
+		self.assertIsNone(frappe.db.get_value("VoIP Line", third.name, "equipment"))
+		# The ACS serves the moved account with the line's number.
+		answer = provisioning.provision(mac="00:0B:82:20:02:01")
+		self.assertEqual(
+			answer["voip"],
+			[{"line": 1, "username": test_number(1), "password": secrets[1], "did": test_number(1)}],
+		)
+		frappe.db.commit()  # nosemgrep

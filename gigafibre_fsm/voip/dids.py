@@ -104,9 +104,29 @@ def _range_message(error: RangeError) -> str:
 	return _("{0}: a range holds {1} numbers at most").format(label, MAX_RANGE)
 
 
+# Free numbers read (without a lock) before one is locked by its key.
+CANDIDATES = 50
+
+
 def take_free() -> str:
 	"""Lock and return the lowest Free number no active line holds; a refusal naming what to do
-	when there is none. The caller assigns it in the same transaction."""
+	when there is none. The caller assigns it in the same transaction.
+
+	Each candidate is locked by its key (``FOR UPDATE SKIP LOCKED`` on the primary key: the row
+	only, no gap of the status index, which the other configurations' own numbers move through
+	when they become Assigned); one another configuration holds is skipped, one it took
+	meanwhile no longer reads Free. Only when every candidate is gone does a locking scan of
+	the Free numbers decide."""
+	candidates = frappe.db.sql(
+		f"select name from `tab{DID}` where status = %s order by name limit {CANDIDATES}", FREE, pluck=True
+	)
+	for number in candidates:
+		locked = frappe.db.sql(
+			f"select name from `tab{DID}` where name = %s and status = %s for update skip locked",
+			(number, FREE),
+		)
+		if locked and (number := _unless_held(number)):
+			return number
 	while True:
 		rows = frappe.db.sql(
 			f"select name from `tab{DID}` where status = %s order by name limit 1 for update skip locked",
@@ -121,12 +141,18 @@ def take_free() -> str:
 				),
 				NoFreeDIDError,
 			)
-		number = rows[0][0]
-		holder = frappe.db.get_value("VoIP Line", {"active_did": number}, "name")
-		if not holder:
+		if number := _unless_held(rows[0][0]):
 			return number
-		# A line made in the desk holds it: the inventory says so, and the next one is taken.
-		assign(number, holder)
+
+
+def _unless_held(number: str) -> str | None:
+	"""The locked Free number, unless a line made in the desk holds it: then the inventory says
+	so, and None (the next one is taken)."""
+	holder = frappe.db.get_value("VoIP Line", {"active_did": number}, "name")
+	if not holder:
+		return number
+	assign(number, holder)
+	return None
 
 
 def porting(value: str | None) -> str:

@@ -57,7 +57,10 @@ def configure_location(location: str, ported_number: str | None = None, task: st
 	try:
 		answer = _configure(location, ported, task)
 	except BaseException:
-		frappe.db.rollback(save_point=SAVEPOINT)
+		try:
+			frappe.db.rollback(save_point=SAVEPOINT)
+		except Exception:
+			pass  # a deadlock ended the whole transaction: nothing is left to undo
 		raise
 	frappe.db.release_savepoint(SAVEPOINT)
 	for line in answer["new_lines"]:
