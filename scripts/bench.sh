@@ -518,21 +518,7 @@ fresh_site() {
 
 app_on_site() { bench_ --site "$1" list-apps 2>/dev/null | grep -q "^$APP\b"; }
 
-ensure_# A new ERPNext site, made again when an earlier run left one.
-fresh_site() {
-	local site=$1 archived
-	if [ -f "$BENCH_DIR/sites/$site/site_config.json" ]; then
-		archived=$(as_bench mktemp -d)
-		step "Dropping $site, left by an earlier run (bench drop-site)" \
-			"drop it by hand (bench drop-site $site --force --no-backup --db-root-username $DB_ADMIN_USER --db-root-password ...) and run this again" \
-			bench_ drop-site "$site" --db-root-username "$DB_ADMIN_USER" \
-			--db-root-password "$DB_ADMIN_PASSWORD" --no-backup --force --archived-sites-path "$archived"
-		as_bench rm -rf "$archived"
-	fi
-	ensure_site "$site"
-}
-
-app_on_site() {
+ensure_app_on_site() {
 	local site=$1
 	if ! app_on_site "$site"; then
 		step "Installing $APP on $site (bench install-app)" \
