@@ -32,7 +32,13 @@ before_tests = "gigafibre_fsm.tests.utils.before_tests"
 # --------------
 scheduler_events = {
 	# Order messages that failed (or whose job was lost) are tried again when due.
-	"cron": {"*/2 * * * *": ["gigafibre_fsm.orders.tasks.retry_notifications"]},
+	"cron": {
+		"*/2 * * * *": ["gigafibre_fsm.orders.tasks.retry_notifications"],
+		# Phone lines whose PBX account failed or was lost are tried again (voip/lines.py).
+		"*/10 * * * *": ["gigafibre_fsm.voip.lines.retry_pbx_accounts"],
+	},
+	# The month's invoices on the 1st; on other days, what a missed run left (billing/monthly.py).
+	"daily_long": ["gigafibre_fsm.billing.monthly.scheduled_run"],
 }
 
 # Requests
@@ -46,6 +52,8 @@ after_request = [
 # Desk
 # ----
 app_include_js = "/assets/gigafibre_fsm/js/gigafibre.js"
+# The "Configure VoIP" button of an installation's task (voip/lines.py).
+doctype_js = {"Task": "public/js/task.js"}
 boot_session = "gigafibre_fsm.boot.boot_session"
 
 # Link fields to the 5.2 million civic addresses use the fuzzy search, not a LIKE scan.

@@ -107,7 +107,7 @@ DEPENDS = {
 	"accord_paiement": ("account", "staff"),
 	"bon_travail": ("account", "product", "staff"),
 	"account_profile": ("account",),
-	"pbx": ("account", "delivery"),
+	"pbx": ("account", "delivery", "device"),
 	"account_suspension": ("account",),
 	"ip_history": ("delivery",),
 	"delivery_history": ("delivery",),
