@@ -140,6 +140,10 @@ APP_DOCTYPES: dict[str, dict[str, frozenset[str]]] = {
 		COLLECTIONS: ADD | EXPORT,
 		SUPPORT: READ,
 	},
+	# The monthly billing's record of each run and its one claim per customer and month:
+	# written by the run only, read by the office.
+	"Billing Run": {SYSTEM_MANAGER: ALL, COLLECTIONS: READ | EXPORT, SUPPORT: READ},
+	"Billing Claim": {SYSTEM_MANAGER: ALL, COLLECTIONS: READ, SUPPORT: READ},
 	# The Adresses Québec reference and its matches to fibre drops (reviewed by support).
 	"Civic Address": {
 		SYSTEM_MANAGER: ALL,

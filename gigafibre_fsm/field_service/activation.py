@@ -178,6 +178,17 @@ def make_invoice(c: Completion) -> None:
 		c.web_order, c.day, customer=c.location.customer, service_location=c.location.name
 	)
 	c.records["invoice"] = invoice.name
+	# The installation invoice billed the rest of the month: the monthly run starts after it.
+	from gigafibre_fsm.billing.periods import last_of
+
+	for name in frappe.get_all(
+		"Service Subscription",
+		{"service_location": c.location.name, "status": "Active", "billing_interval": "Monthly"},
+		pluck="name",
+	):
+		frappe.db.set_value(
+			"Service Subscription", name, "billed_through", last_of(c.day), update_modified=False
+		)
 
 
 def queue_service_activated(c: Completion) -> None:

@@ -23,8 +23,16 @@ def client() -> Client:
 	return Client(auth=(key, api_secret), **options)
 
 
-def send_email(to: str, to_name: str, subject: str, text: str, html: str) -> str:
-	"""Send one email; return Mailjet's message id."""
+def send_email(
+	to: str,
+	to_name: str,
+	subject: str,
+	text: str,
+	html: str,
+	attachments: list[tuple[str, str, bytes]] | None = None,
+) -> str:
+	"""Send one email (with ``attachments``: file name, content type, bytes); return Mailjet's
+	message id."""
 	sender = settings().mailjet_sender_email
 	if not sender:
 		frappe.throw(_("Email is not configured"), ProviderUnavailableError)
@@ -35,6 +43,13 @@ def send_email(to: str, to_name: str, subject: str, text: str, html: str) -> str
 		"TextPart": text,
 		"HTMLPart": html,
 	}
+	if attachments:
+		import base64
+
+		message["Attachments"] = [
+			{"ContentType": kind, "Filename": name, "Base64Content": base64.b64encode(content).decode()}
+			for name, kind, content in attachments
+		]
 	response = client().send.create(data={"Messages": [message]})
 	if response.status_code >= 300:
 		raise MailjetError(f"Mailjet answered {response.status_code}: {response.text[:300]}")

@@ -105,6 +105,25 @@ def en_route_sms(lang: str) -> str:
 	return _("Technician on the way! Your Gigafibre technician is heading to you.", lang=lang)
 
 
+def invoice_email(invoice, lang: str) -> tuple[str, str, str]:
+	"""(subject, text, html) of a monthly invoice's email; the PDF goes with it."""
+	subject = _("Gigafibre — Invoice {0}", lang=lang).format(invoice.name)
+	text = "\n\n".join(
+		[
+			_("Hello {0},", lang=lang).format(invoice.customer_name),
+			_("Your invoice {0} of {1} is attached: {2}, due on {3}.", lang=lang).format(
+				invoice.name,
+				long_date(invoice.posting_date, lang),
+				money(invoice.grand_total, lang),
+				long_date(invoice.due_date, lang),
+			),
+			_("The Gigafibre team", lang=lang),
+		]
+	)
+	html = "<br>".join(escape(row) for row in text.split("\n"))
+	return subject, text, f"<div style='font-family:sans-serif'>{html}</div>"
+
+
 def payment_link_sms(order_id: str, url: str, lang: str) -> str:
 	return _("Your Gigafibre order {0} is confirmed! Save your card here: {1} {2}", lang=lang).format(
 		order_id, url, no_charge(lang)

@@ -417,6 +417,26 @@ CUSTOM_FIELDS = {
 			"read_only": 1,
 			"no_copy": 1,
 		},
+		{
+			"fieldname": "emailed_on",
+			"fieldtype": "Datetime",
+			"label": "Emailed On",
+			"insert_after": "web_order",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+	],
+	# The subscription a line bills; its days are ERPNext's service_start_date/service_end_date.
+	"Sales Invoice Item": [
+		{
+			"fieldname": "service_subscription",
+			"fieldtype": "Link",
+			"label": "Service Subscription",
+			"options": "Service Subscription",
+			"insert_after": "item_name",
+			"read_only": 1,
+			"no_copy": 1,
+		},
 	],
 }
 

@@ -1,0 +1,264 @@
+"""The monthly billing run: one submitted Sales Invoice per customer and month.
+
+``bench --site SITE run-billing [--date YYYY-MM-DD] [--dry-run]`` and the scheduler's daily job
+call :func:`run`. The period is the calendar month of the date (billed in advance on the 1st;
+on another day the run bills only what a missed run left). For each customer with services:
+
+1. in its own transaction, the claim ``<customer>/<YYYY-MM>`` is inserted first (Billing
+   Claim, named by it): a second run, a run started again after dying half-way, or two runs at
+   once find it taken and bill nothing more — no customer is ever billed twice for a period,
+   and the guarantee is the database's primary key, not a unique field on Sales Invoice
+   (which would break cancel and amend);
+2. the lines are those of billing/periods.py (the month ahead at each subscription's stored
+   rate — negotiated prices kept, discounts and 911 fees being subscriptions of their own —,
+   what changed since the last invoice settled by day), taxed with the company's TPS/TVQ
+   template and never rounded to the dollar; the invoice is ERPNext's, inserted and submitted
+   (GL and payment ledger), and each subscription remembers what it is billed through;
+3. the transaction commits; the invoice's email and its card charge (auto-pay) are queued to
+   run after it.
+
+A customer whose data cannot be billed is listed on the Billing Run with the reason, and the
+others go on. A dry run computes everything and writes nothing but its Billing Run.
+"""
+
+import datetime
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+import frappe
+from erpnext.controllers.accounts_controller import get_taxes_and_charges
+from frappe.utils import getdate
+
+from gigafibre_fsm.billing import periods
+from gigafibre_fsm.setup.site import require
+
+BILLABLE_STATUSES = ("Active", "Suspended", "Cancelled")
+JOB = "gigafibre_fsm.billing.monthly.scheduled_run"
+
+
+def today() -> datetime.date:
+	return getdate(frappe.flags.current_date or None)
+
+
+def period_of(day: datetime.date) -> str:
+	return f"{day.year:04d}-{day.month:02d}"
+
+
+def claim_key(customer: str, period: str) -> str:
+	return f"{customer}/{period}"
+
+
+def _subscriptions(customers: list[str] | None = None) -> dict[str, list[tuple[str, periods.Subscription]]]:
+	"""Every subscription that may bill something, per customer, with its location."""
+	filters = {"status": ("in", BILLABLE_STATUSES), "start_date": ("is", "set")}
+	if customers:
+		filters["customer"] = ("in", customers)
+	rows = frappe.get_all(
+		"Service Subscription",
+		filters=filters,
+		fields=[
+			"name",
+			"customer",
+			"service_location",
+			"item",
+			"item_name",
+			"rate",
+			"billing_interval",
+			"start_date",
+			"end_date",
+			"billed_through",
+			"status",
+		],
+		order_by="customer, service_location, creation",
+	)
+	out: dict[str, list] = defaultdict(list)
+	for row in rows:
+		if row.status == "Cancelled" and not row.end_date:
+			continue  # cancelled without a last day: nothing to settle
+		out[row.customer].append(
+			(
+				row.service_location,
+				periods.Subscription(
+					name=row.name,
+					sku=row.item,
+					description=row.item_name or row.item,
+					rate=Decimal(str(row.rate or 0)),
+					interval=row.billing_interval or periods.MONTHLY,
+					start=getdate(row.start_date),
+					end=getdate(row.end_date) if row.end_date else None,
+					billed_through=getdate(row.billed_through) if row.billed_through else None,
+				),
+			)
+		)
+	return out
+
+
+def run(
+	day: datetime.date | None = None, dry_run: bool = False, progress=None, customers: list[str] | None = None
+) -> dict:
+	"""Bill the period of ``day`` (default today); returns the run's summary."""
+	day = getdate(day or today())
+	first = periods.first_of(day)
+	period = period_of(first)
+	settings = require("company", "sales_taxes_template")
+	started = time.monotonic()
+	billing_run = frappe.get_doc(
+		{
+			"doctype": "Billing Run",
+			"run_date": day,
+			"period": period,
+			"status": "Running",
+			"dry_run": int(dry_run),
+		}
+	)
+	if not dry_run:
+		billing_run.insert(ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep: the run is visible while it works
+	taxes = get_taxes_and_charges("Sales Taxes and Charges Template", settings.sales_taxes_template)
+	by_customer = _subscriptions(customers)
+	claimed = set(frappe.get_all("Billing Claim", filters={"period": period}, pluck="customer"))
+	summary = {
+		"customers": 0,
+		"invoices": 0,
+		"already_billed": 0,
+		"rejected": [],
+		"net_total": Decimal(0),
+		"grand_total": Decimal(0),
+	}
+	names = sorted(by_customer)
+	for index, customer in enumerate(names, 1):
+		if customer in claimed:
+			summary["customers"] += 1
+			summary["already_billed"] += 1
+			continue
+		subs = by_customer[customer]
+		lines = [(location, line) for location, sub in subs for line in periods.invoice_lines([sub], first)]
+		if not lines:
+			continue
+		summary["customers"] += 1
+		try:
+			invoice = bill_customer(
+				customer, period, first, lines, settings, taxes, billing_run.name or "", dry_run
+			)
+		except frappe.DuplicateEntryError:
+			frappe.db.rollback()
+			summary["already_billed"] += 1
+			continue
+		except Exception as error:
+			frappe.db.rollback()
+			summary["rejected"].append((customer, _reason(error)))
+			continue
+		if not dry_run:
+			frappe.db.commit()  # nosemgrep: one customer's invoice, whole or not at all
+			after_billing(invoice.name)
+		summary["invoices"] += 1
+		summary["net_total"] += Decimal(str(invoice.net_total))
+		summary["grand_total"] += Decimal(str(invoice.grand_total))
+		if progress:
+			progress(index, len(names))
+	if dry_run:
+		frappe.db.rollback()  # a dry run keeps nothing but its record
+	else:
+		billing_run.reload()
+	billing_run.update(
+		{
+			"status": "Completed",
+			"customers": summary["customers"],
+			"invoices": summary["invoices"],
+			"already_billed": summary["already_billed"],
+			"rejected": len(summary["rejected"]),
+			"net_total": float(summary["net_total"]),
+			"grand_total": float(summary["grand_total"]),
+			"seconds": round(time.monotonic() - started, 1),
+		}
+	)
+	for customer, reason in summary["rejected"]:
+		billing_run.append("rejects", {"customer": customer, "reason": reason[:1000]})
+	if dry_run:
+		billing_run.insert(ignore_permissions=True)
+	else:
+		billing_run.save(ignore_permissions=True)
+	frappe.db.commit()  # nosemgrep: the run's record
+	return {**summary, "run": billing_run.name, "period": period, "seconds": billing_run.seconds}
+
+
+def _reason(error: Exception) -> str:
+	message = frappe.utils.strip_html(str(error)) or type(error).__name__
+	frappe.clear_messages()
+	return f"{type(error).__name__}: {message}"
+
+
+def bill_customer(customer, period, first, lines, settings, taxes, billing_run, dry_run):
+	"""The customer's invoice for the period, in the caller's transaction (claim first)."""
+	frappe.get_doc(
+		{
+			"doctype": "Billing Claim",
+			"claim_key": claim_key(customer, period),
+			"customer": customer,
+			"period": period,
+			"billing_run": billing_run or None,
+		}
+	).insert(ignore_permissions=True)
+	locations = list(dict.fromkeys(location for location, _line in lines))
+	invoice = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": customer,
+			"company": settings.company,
+			"posting_date": first,
+			"set_posting_time": 1,
+			"due_date": first + datetime.timedelta(days=15),
+			"service_location": locations[0] if len(locations) == 1 else None,
+			"ignore_pricing_rule": 1,
+			"disable_rounded_total": 1,
+			"taxes_and_charges": settings.sales_taxes_template,
+			"taxes": [dict(row) for row in taxes],
+			"items": [
+				{
+					"item_code": line.sku,
+					"item_name": line.description[:140],
+					"description": line.description,
+					"qty": 1,
+					"rate": float(line.amount),
+					"price_list_rate": float(line.amount),
+					"service_subscription": line.subscription,
+					"service_start_date": line.start,
+					"service_end_date": line.end,
+				}
+				for _location, line in lines
+			],
+		}
+	)
+	invoice.flags.ignore_permissions = True
+	invoice.set_missing_values()
+	invoice.calculate_taxes_and_totals()
+	if dry_run:
+		return invoice
+	invoice.insert(ignore_permissions=True)
+	invoice.submit()
+	for _location, line in lines:
+		frappe.db.set_value(
+			"Service Subscription",
+			line.subscription,
+			"billed_through",
+			line.billed_through,
+			update_modified=False,
+		)
+	frappe.db.set_value(
+		"Billing Claim", claim_key(customer, period), "sales_invoice", invoice.name, update_modified=False
+	)
+	return invoice
+
+
+def after_billing(invoice: str) -> None:
+	"""What follows an invoice once committed: its email, and its charge when on auto-pay."""
+	from gigafibre_fsm.billing import delivery
+
+	delivery.email_after_commit(invoice)
+	delivery.collect_after_commit(invoice)
+
+
+def scheduled_run() -> None:
+	"""The scheduler's daily job: bills what the day's period still owes (a missed run's work)."""
+	run(today())
