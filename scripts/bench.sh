@@ -225,6 +225,8 @@ ensure_system() {
 	command -v cc >/dev/null || missing+=(build-essential)
 	command -v pkg-config >/dev/null || missing+=(pkg-config)
 	command -v rsync >/dev/null || missing+=(rsync)
+	# Frappe prints invoices to PDF (the monthly invoice's email) with wkhtmltopdf.
+	command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf fonts-dejavu-core)
 	[ -f /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
 	# The Python packages of the interpreter the bench user will run, not of the caller's python3.
 	py=$(resolve_python)

@@ -20,7 +20,7 @@ def run(checks: Checks) -> None:
 	from gigafibre_fsm.roles import APP_DOCTYPES, RIGHTS, STANDARD_DOCTYPES
 	from gigafibre_fsm.rules.address import location_title, street_line
 	from gigafibre_fsm.setup.custom_fields import CUSTOM_FIELDS
-	from gigafibre_fsm.setup.install import INSTALL_RECORD_KEY
+	from gigafibre_fsm.setup.install_record import INSTALL_RECORD_KEY
 	from gigafibre_fsm.status_flow import FLOWS
 
 	counts = {

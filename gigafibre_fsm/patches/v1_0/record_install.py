@@ -6,7 +6,8 @@ import json
 import frappe
 
 from gigafibre_fsm.roles import ROLES, STANDARD_DOCTYPES
-from gigafibre_fsm.setup.install import INSTALL_RECORD_KEY, ISSUE_TYPES
+from gigafibre_fsm.setup.install import ISSUE_TYPES
+from gigafibre_fsm.setup.install_record import INSTALL_RECORD_KEY
 
 OLD_KEY = "gigafibre_fsm_untouched_perm_doctypes"
 
