@@ -14,8 +14,9 @@ starts on ``first``:
 
 Days are counted in each calendar month: an amount for part of a month is the monthly rate ×
 days ÷ days in that month, rounded half up to the cent, as the installation invoice does.
-Every line says which subscription and which days it is for, and the day the subscription is
-billed through once this invoice is posted.
+Every line says which subscription and which days it is for (the invoice words it in the
+customer's language), and the day the subscription is billed through once this invoice is
+posted.
 """
 
 import calendar
@@ -103,7 +104,7 @@ def invoice_lines(subscriptions: list[Subscription], first: datetime.date) -> li
 					Line(
 						sub.name,
 						sub.sku,
-						f"{sub.description} : crédit du {credit_from} au {through}",
+						sub.description,
 						-amount,
 						credit_from,
 						through,
@@ -120,7 +121,7 @@ def invoice_lines(subscriptions: list[Subscription], first: datetime.date) -> li
 				Line(
 					sub.name,
 					sub.sku,
-					f"{sub.description} : du {owed_from} au {owed_to}",
+					sub.description,
 					amount,
 					owed_from,
 					owed_to,
@@ -149,7 +150,7 @@ def _annual(sub: Subscription, first: datetime.date, last: datetime.date) -> lis
 		Line(
 			sub.name,
 			sub.sku,
-			f"{sub.description} ({first.year}-{first.year + 1})",
+			sub.description,
 			sub.rate,
 			first,
 			year_end,

@@ -38,6 +38,7 @@ ADDRESS_TEMPLATE = """{{ address_line1 }}<br>
 """
 
 SETTINGS = "Gigafibre Settings"
+COMMERCIAL_ROUNDING = "Commercial Rounding"
 
 
 def after_wizard(args=None) -> None:
@@ -55,6 +56,7 @@ def ensure() -> dict:
 	_customer_groups(made)
 	_address_template(made)
 	_selling_settings(made)
+	_rounding(made)
 	company = _company(made)
 	if company:
 		_taxes(company, made)
@@ -163,6 +165,18 @@ def _selling_settings(made: dict) -> None:
 	if not frappe.db.get_single_value("Selling Settings", "allow_negative_rates_for_items"):
 		frappe.db.set_single_value("Selling Settings", "allow_negative_rates_for_items", 1)
 		_note(made, "Selling Settings", "allow_negative_rates_for_items")
+
+
+def _rounding(made: dict) -> None:
+	"""Taxes round half up to the cent (0.005 → 0.01), as the quote does (billing/taxes.py):
+	with ERPNext's banker's rounding an invoice would differ from its quote by a cent when a
+	tax falls on half a cent (118.90 × 5 % = 5.945)."""
+	if frappe.db.get_single_value("System Settings", "rounding_method") != COMMERCIAL_ROUNDING:
+		frappe.db.set_single_value("System Settings", "rounding_method", COMMERCIAL_ROUNDING)
+		frappe.clear_document_cache("System Settings", "System Settings")
+		if hasattr(frappe.local, "system_settings"):
+			del frappe.local.system_settings
+		_note(made, "System Settings", "rounding_method")
 
 
 def _company(made: dict) -> str | None:

@@ -10,9 +10,17 @@ from unittest.mock import patch
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from gigafibre_fsm.api import field
 from gigafibre_fsm.billing import monthly
+from gigafibre_fsm.billing.invoicing import quote_at_installation
 from gigafibre_fsm.tests.test_checkout import delete_ledger
-from gigafibre_fsm.tests.utils import ERPNEXT_DOCTYPES, make_customer, make_service_location, make_subscription
+from gigafibre_fsm.tests.test_installation_day import DAY, InstallationCase
+from gigafibre_fsm.tests.utils import (
+	ERPNEXT_DOCTYPES,
+	make_customer,
+	make_service_location,
+	make_subscription,
+)
 
 test_ignore = ERPNEXT_DOCTYPES
 
@@ -42,6 +50,7 @@ class TestMonthlyBilling(FrappeTestCase):
 			for doctype in ("Service Subscription", "Service Location"):
 				for name in frappe.get_all(doctype, {"customer": customer}, pluck="name"):
 					frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+			frappe.db.delete("Suspension Log", {"customer": customer})
 			frappe.delete_doc("Customer", customer, force=True, ignore_permissions=True)
 		frappe.db.delete("Billing Run", {"period": "2026-08"})
 		frappe.db.commit()  # nosemgrep
@@ -53,7 +62,9 @@ class TestMonthlyBilling(FrappeTestCase):
 		for item, rate, start, kw in subscriptions:
 			sub = make_subscription(location, item, rate=rate, start_date=start, billing_interval="Monthly")
 			# Where the subscription's life brought it (installed, then maybe changed).
-			frappe.db.set_value("Service Subscription", sub.name, {"status": "Active", **kw}, update_modified=False)
+			frappe.db.set_value(
+				"Service Subscription", sub.name, {"status": "Active", **kw}, update_modified=False
+			)
 		frappe.db.commit()  # nosemgrep: the run commits per customer
 		return customer.name
 
@@ -62,7 +73,14 @@ class TestMonthlyBilling(FrappeTestCase):
 		return frappe.get_all(
 			"Sales Invoice",
 			filters={"customer": customer, "docstatus": 1},
-			fields=["name", "posting_date", "net_total", "total_taxes_and_charges", "grand_total", "rounded_total"],
+			fields=[
+				"name",
+				"posting_date",
+				"net_total",
+				"total_taxes_and_charges",
+				"grand_total",
+				"rounded_total",
+			],
 		)
 
 	def test_new_changed_and_cancelled_customers_each_match_a_hand_made_invoice(self):
@@ -82,13 +100,49 @@ class TestMonthlyBilling(FrappeTestCase):
 		# Phone cancelled on 20 July: 11/31 × 28.95 = 10.27 credited; internet 99.95.
 		cancelled = self.customer(
 			("FTTH500I", 99.95, "2026-05-01", {"billed_through": JUL_31}),
-			("TELEPMENS", 28.95, "2026-05-01", {"billed_through": JUL_31, "status": "Cancelled", "end_date": "2026-07-20", "status_reason": "Client parti"}),
+			(
+				"TELEPMENS",
+				28.95,
+				"2026-05-01",
+				{
+					"billed_through": JUL_31,
+					"status": "Cancelled",
+					"end_date": "2026-07-20",
+					"status_reason": "Client parti",
+				},
+			),
 		)
 		# Suspended for non-payment: still billed, nothing credited.
-		suspended = self.customer(("FTTH500I", 99.95, "2026-05-01", {"billed_through": JUL_31, "status": "Suspended", "status_reason": "Non-paiement"}))
-		summary = monthly.run(AUG, customers=[steady, added, cancelled, suspended])
-		self.assertEqual((summary["invoices"], summary["rejected"]), (4, []))
-		for customer, net in ((steady, "124.59"), (added, "151.24"), (cancelled, "89.68"), (suspended, "99.95")):
+		suspended = self.customer(
+			(
+				"FTTH500I",
+				99.95,
+				"2026-05-01",
+				{"billed_through": JUL_31, "status": "Suspended", "status_reason": "Non-paiement"},
+			)
+		)
+		# Suspended from 5 to 20 July for non-payment, then restored: the days are not credited.
+		restored = self.customer(("FTTH500I", 99.95, "2026-05-01", {"billed_through": JUL_31}))
+		frappe.get_doc(
+			{
+				"doctype": "Suspension Log",
+				"customer": restored,
+				"from_date": "2026-07-05",
+				"to_date": "2026-07-20",
+				"reason": "Non-paiement",
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep
+		everyone = [steady, added, cancelled, suspended, restored]
+		summary = monthly.run(AUG, customers=everyone)
+		self.assertEqual((summary["invoices"], summary["rejected"]), (5, []))
+		for customer, net in (
+			(steady, "124.59"),
+			(added, "151.24"),
+			(cancelled, "89.68"),
+			(suspended, "99.95"),
+			(restored, "99.95"),
+		):
 			with self.subTest(customer=customer):
 				[invoice] = self.invoices(customer)
 				tps, tvq, total = taxed(net)
@@ -104,21 +158,26 @@ class TestMonthlyBilling(FrappeTestCase):
 			fields=["item_code", "amount", "service_start_date", "service_end_date"],
 			order_by="idx",
 		)
-		self.assertIn(("TVBSTANDARD", 21.29, datetime.date(2026, 7, 10), JUL_31), [(r.item_code, r.amount, r.service_start_date, r.service_end_date) for r in rows])
+		self.assertIn(
+			("TVBSTANDARD", 21.29, datetime.date(2026, 7, 10), JUL_31),
+			[(r.item_code, r.amount, r.service_start_date, r.service_end_date) for r in rows],
+		)
 		self.assertEqual(
 			set(frappe.get_all("Service Subscription", {"customer": steady}, pluck="billed_through")),
 			{datetime.date(2026, 8, 31)},
 		)
 
 		# A second run for the period creates nothing.
-		again = monthly.run(AUG, customers=[steady, added, cancelled, suspended])
-		self.assertEqual((again["invoices"], again["already_billed"]), (0, 4))
-		self.assertEqual(sum(len(self.invoices(c)) for c in (steady, added, cancelled, suspended)), 4)
+		again = monthly.run(AUG, customers=everyone)
+		self.assertEqual((again["invoices"], again["already_billed"]), (0, 5))
+		self.assertEqual(sum(len(self.invoices(c)) for c in everyone), 5)
 		# A later day of the month bills only what a missed run left: here nothing.
 		self.assertEqual(monthly.run(datetime.date(2026, 8, 17), customers=[steady])["invoices"], 0)
 
 	def test_a_run_that_dies_half_way_leaves_whole_invoices_and_the_next_run_finishes(self):
-		customers = [self.customer(("FTTH500I", 99.95, "2026-05-01", {"billed_through": JUL_31})) for _ in range(3)]
+		customers = [
+			self.customer(("FTTH500I", 99.95, "2026-05-01", {"billed_through": JUL_31})) for _ in range(3)
+		]
 		real = monthly.bill_customer
 		calls = {"n": 0}
 
@@ -163,3 +222,60 @@ class TestMonthlyBilling(FrappeTestCase):
 		self.assertFalse(self.invoices(customer))
 		self.assertFalse(frappe.db.exists("Billing Claim", {"customer": customer}))
 		self.assertEqual(frappe.db.get_value("Billing Run", summary["run"], "dry_run"), 1)
+
+	def test_an_imported_subscription_starts_with_the_month_the_run_bills(self):
+		"""The legacy system billed up to the cut-over: nothing owed before, no old cancellation
+		credited again, a start date it never knew does not matter."""
+		customer = self.customer(
+			("FTTH500I", 89.95, "2019-03-04", {"legacy_service_id": f"t{frappe.generate_hash(length=8)}"}),
+			(
+				"TELEPMENS",
+				28.95,
+				None,
+				{"legacy_service_id": f"t{frappe.generate_hash(length=8)}", "start_date_unknown": 1},
+			),
+			(
+				"TVBSTANDARD",
+				30.00,
+				"2020-01-01",
+				{
+					"legacy_service_id": f"t{frappe.generate_hash(length=8)}",
+					"status": "Cancelled",
+					"end_date": "2024-05-31",
+					"status_reason": "Client parti",
+				},
+			),
+		)
+		monthly.run(AUG, customers=[customer])
+		[invoice] = self.invoices(customer)
+		self.assertEqual(Decimal(str(invoice.net_total)), Decimal("118.90"))  # 89.95 + 28.95
+		self.assertEqual(Decimal(str(invoice.grand_total)), taxed("118.90")[2])
+
+
+class TestWebsiteCustomersSecondInvoice(InstallationCase):
+	def tearDown(self):
+		for customer in self.customers:
+			frappe.db.delete("Billing Claim", {"customer": customer})
+		frappe.db.delete("Billing Run", {"period": "2026-07"})
+		frappe.db.commit()  # nosemgrep
+		super().tearDown()
+
+	def test_the_month_after_the_installation_is_the_quotes_monthly_total(self):
+		"""Triple play installed 15 June: July's invoice is the quote's month, 134.59 net;
+		TPS 6.7295 → 6.73, TVQ 13.4253… → 13.43; 154.75."""
+		answer = self.placed()
+		self.started_and_scanned(answer)
+		field.complete_job(answer["dispatch_job"])
+		frappe.set_user("Administrator")
+		quote = quote_at_installation(answer["order_id"], DAY)
+		summary = monthly.run(datetime.date(2026, 7, 1), customers=[answer["customer"]])
+		self.assertEqual(summary["invoices"], 1)
+		frappe.db.rollback()
+		[invoice] = frappe.get_all(
+			"Sales Invoice",
+			filters={"customer": answer["customer"], "docstatus": 1, "posting_date": "2026-07-01"},
+			fields=["net_total", "grand_total"],
+		)
+		self.assertEqual(Decimal(str(invoice.net_total)), quote.monthly.subtotal)
+		self.assertEqual(Decimal(str(invoice.grand_total)), quote.monthly.total)
+		self.assertEqual(Decimal(str(invoice.grand_total)), Decimal("154.75"))

@@ -81,6 +81,9 @@ class TestSiteSetup(SiteCase):
 			or frappe.db.exists("Address Template", {"is_default": 1})
 		)
 		self.assertEqual(frappe.db.get_single_value("Selling Settings", "allow_negative_rates_for_items"), 1)
+		# Half a cent of tax rounds up, on the invoice as on the quote.
+		self.assertEqual(frappe.db.get_single_value("System Settings", "rounding_method"), "Commercial Rounding")
+		self.assertEqual(frappe.utils.flt(5.945, 2), 5.95)
 
 	def test_a_second_run_makes_nothing(self):
 		self.assertEqual(site.ensure(), {})
