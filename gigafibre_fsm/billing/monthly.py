@@ -34,6 +34,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from gigafibre_fsm.billing import periods
+from gigafibre_fsm.exceptions import SetupIncompleteError
 from gigafibre_fsm.orders.messages import LOCALES, language_of
 from gigafibre_fsm.setup.site import require
 
@@ -127,7 +128,8 @@ def run(
 	day = getdate(day or today())
 	first = periods.first_of(day)
 	period = period_of(first)
-	require("company", "sales_taxes_template")
+	settings = require("company", "sales_taxes_template")
+	_require_fiscal_year(first, settings.company)
 	started = time.monotonic()
 	billing_run = frappe.get_doc(
 		{
@@ -171,6 +173,24 @@ def run(
 		billing_run.save(ignore_permissions=True)
 	frappe.db.commit()  # nosemgrep: the run's record
 	return {**summary, "run": billing_run.name, "period": period, "seconds": billing_run.seconds}
+
+
+def _require_fiscal_year(first: datetime.date, company: str) -> None:
+	"""Every invoice of the run would be refused without a fiscal year for its date: stop
+	before writing anything, saying what to do."""
+	from erpnext.accounts.utils import FiscalYearError, get_fiscal_year
+
+	try:
+		get_fiscal_year(first, company=company)
+	except FiscalYearError:
+		frappe.clear_messages()
+		frappe.throw(
+			_(
+				"No fiscal year of {0} covers {1}: create it (Accounting → Fiscal Year), then run the billing again"
+			).format(company, first),
+			SetupIncompleteError,
+			title=_("Setup incomplete"),
+		)
 
 
 def _customers_with_services() -> list[str]:

@@ -616,6 +616,11 @@ class TestLegacyImport(FrappeTestCase):
 		for sku in ("IPFIXE", "DOMAINE"):
 			self.assertEqual(item(sku).offered, 0, sku)
 			self.assertIn(convert.NOT_OFFERED, warned[str(products[sku]["id"])], sku)
+		# A product no longer sold is not offered, and stays billable for those who kept it.
+		retired = [sku for sku, p in products.items() if not p["active"]]
+		self.assertTrue(retired)
+		for sku in retired:
+			self.assertEqual((item(sku).offered, item(sku).disabled), (0, 0), sku)
 		# Everything offered is something the engine can sell.
 		pricing.catalogue_from_items(
 			frappe.get_all(

@@ -13,6 +13,7 @@ from frappe.tests.utils import FrappeTestCase
 from gigafibre_fsm.api import field
 from gigafibre_fsm.billing import monthly
 from gigafibre_fsm.billing.invoicing import quote_at_installation
+from gigafibre_fsm.exceptions import SetupIncompleteError
 from gigafibre_fsm.tests.test_checkout import delete_ledger
 from gigafibre_fsm.tests.test_installation_day import DAY, InstallationCase
 from gigafibre_fsm.tests.utils import (
@@ -213,6 +214,15 @@ class TestMonthlyBilling(FrappeTestCase):
 		self.assertTrue(run.rejects[0].reason)
 		self.assertFalse(self.invoices(bad))
 		self.assertFalse(frappe.db.exists("Billing Claim", {"customer": bad}))
+
+	def test_a_period_without_a_fiscal_year_stops_before_writing(self):
+		customer = self.customer(("FTTH500I", 99.95, "2026-05-01", {"billed_through": JUL_31}))
+		with self.assertRaises(SetupIncompleteError) as refused:
+			monthly.run(datetime.date(2099, 1, 1), customers=[customer])
+		self.assertIn("Fiscal Year", str(refused.exception))
+		frappe.db.rollback()
+		self.assertFalse(frappe.db.exists("Billing Run", {"period": "2099-01"}))
+		self.assertFalse(self.invoices(customer))
 
 	def test_a_dry_run_writes_nothing_but_its_record(self):
 		customer = self.customer(("FTTH500I", 99.95, "2026-05-01", {"billed_through": JUL_31}))

@@ -16,7 +16,8 @@ Every legacy product is imported. One the engine still cannot use (an internet p
 a speed, a discount without a rule, a yearly recurrence the catalogue does not bill, an
 unknown type) is imported not offered to new customers (Item ``offered`` = 0: the website
 and the agents do not sell it, the customers who have it keep it), with the engine's reason
-as a warning in the import log, for an administrator to complete.
+as a warning in the import log, for an administrator to complete. A product the legacy system
+no longer sold (``active`` = 0) is not offered either, and stays billable.
 
 An Item the site's catalogue already has under the same code is adopted (linked, its curated
 values kept); the others are inserted through ``doc.insert()`` (116 rows, whose insert makes
@@ -105,7 +106,9 @@ def convert_product(row: dict, ctx: Context) -> Plan:
 		"stock_uom": ctx.uom,
 		"is_stock_item": 0,
 		"include_item_in_manufacturing": 0,
-		"disabled": 0 if row.get("active", 1) else 1,
+		# A product no longer sold is not offered, but never disabled: the customers who kept
+		# it are still billed for it, and ERPNext refuses a disabled Item on an invoice.
+		"disabled": 0,
 		# ERPNext keeps a list price positive; a discount's sign is its service type.
 		"standard_rate": abs(price),
 		"service_type": rules.get("service_type") or (category.lower() if category else None),
@@ -131,7 +134,7 @@ def convert_product(row: dict, ctx: Context) -> Plan:
 			pricing.item_from_row({field: values.get(field) for field in pricing.ITEM_FIELDS})
 		except pricing.CatalogueError as error:
 			unsellable = error.render()
-	values["offered"] = 0 if unsellable else 1
+	values["offered"] = 0 if unsellable or not row.get("active", 1) else 1
 	if unsellable:
 		notes.warn(NOT_OFFERED, unsellable)
 	return Plan("Item", values, warnings=notes.warnings)
