@@ -362,12 +362,14 @@ def bill_customer(customer, period, first, lines, settings, taxes, billing_run, 
 		}
 	)
 	invoice.flags.ignore_permissions = True
-	invoice.set_missing_values()
-	invoice.calculate_taxes_and_totals()
 	if dry_run:
+		invoice.set_missing_values()
+		invoice.calculate_taxes_and_totals()
 		return invoice
+	# Submitted as it is inserted: ERPNext's validate, before_submit and on_submit (GL and
+	# payment ledger) run once, not a validate for the draft and another for the submit.
+	invoice.docstatus = 1
 	invoice.insert(ignore_permissions=True)
-	invoice.submit()
 	for _location, line in lines:
 		frappe.db.set_value(
 			"Service Subscription",
