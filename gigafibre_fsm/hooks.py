@@ -56,6 +56,15 @@ app_include_js = "/assets/gigafibre_fsm/js/gigafibre.js"
 doctype_js = {"Task": "public/js/task.js"}
 boot_session = "gigafibre_fsm.boot.boot_session"
 
+# The invoice's print format writes dates and amounts for the customer's locale.
+jinja = {
+	"methods": [
+		"gigafibre_fsm.billing.invoice_pdf.invoice_language",
+		"gigafibre_fsm.billing.invoice_pdf.invoice_date",
+		"gigafibre_fsm.billing.invoice_pdf.invoice_money",
+	]
+}
+
 # Link fields to the 5.2 million civic addresses use the fuzzy search, not a LIKE scan.
 standard_queries = {
 	"Civic Address": "gigafibre_fsm.network.civic_address.search.link_query",

@@ -3,15 +3,17 @@ one submitted invoice per customer and month, what changed settled by day, a sec
 no-op, a run that dies half-way leaving whole invoices only, a customer that cannot be billed
 listed with the reason while the others are billed."""
 
+import base64
 import datetime
 from decimal import Decimal
 from unittest.mock import patch
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils.background_jobs import get_queue
 
 from gigafibre_fsm.api import field
-from gigafibre_fsm.billing import monthly
+from gigafibre_fsm.billing import delivery, monthly
 from gigafibre_fsm.billing.invoicing import quote_at_installation
 from gigafibre_fsm.exceptions import SetupIncompleteError
 from gigafibre_fsm.tests.test_checkout import delete_ledger
@@ -289,3 +291,23 @@ class TestWebsiteCustomersSecondInvoice(InstallationCase):
 		self.assertEqual(Decimal(str(invoice.net_total)), quote.monthly.subtotal)
 		self.assertEqual(Decimal(str(invoice.grand_total)), quote.monthly.total)
 		self.assertEqual(Decimal(str(invoice.grand_total)), Decimal("154.75"))
+
+		# Emailed from the queue once committed, with its PDF, in the customer's language.
+		name = frappe.db.get_value(
+			"Billing Claim", {"customer": answer["customer"], "period": "2026-07"}, "sales_invoice"
+		)
+		queued = [job.id for job in get_queue("long").get_jobs()]
+		self.assertIn(f"{frappe.local.site}::gigafibre-invoice-email::{name}", queued)
+		self.world.mailjet.clear()
+		self.assertTrue(delivery.email_invoice(name))
+		[sent] = self.world.mailjet.sent()
+		message = sent["body"]["Messages"][0]
+		self.assertIn(name, message["Subject"])
+		self.assertIn("Facture", message["Subject"])
+		[attachment] = message["Attachments"]
+		self.assertEqual(
+			(attachment["ContentType"], attachment["Filename"]), ("application/pdf", f"{name}.pdf")
+		)
+		self.assertTrue(base64.b64decode(attachment["Base64Content"]).startswith(b"%PDF"))
+		self.assertIsNone(delivery.email_invoice(name))  # once
+		self.assertEqual(len(self.world.mailjet.sent()), 1)

@@ -88,4 +88,12 @@ class TestInstallationInvoice(CheckoutCase):
 			"TVQ (9.975 %)",
 		):
 			self.assertIn(expected, text)
-		self.assertIn("162.96", text.replace(",", "").replace("\u00a0", ""))
+		self.assertIn("162,96 $", text.replace("\u00a0", " "))
+		self.assertIn("15 juin 2026", text)
+
+		# An English-speaking customer reads it in English.
+		frappe.db.set_value("Customer", answer["customer"], "language", "en")
+		html = frappe.get_print("Sales Invoice", invoice.name, print_format="Facture Gigafibre")
+		text = " ".join(frappe.utils.strip_html(html).split())
+		for expected in ("Invoice", "Service address", "June 15, 2026", "$162.96", "Balance due"):
+			self.assertIn(expected, text)
