@@ -344,12 +344,20 @@ def website(checks, site: str, address_id: str) -> None:
 				{"got": seen, "expected": expected, "answer": quote.text[:300]},
 			)
 
+			from gigafibre_fsm.setup.catalogue import standard_items
+
+			standard = [item["item_code"] for item in standard_items()]
+			imported = {sku for sku in standard if frappe.db.exists("Item", sku)}
+			prices = {sku: frappe.db.get_value("Item", sku, "standard_rate") for sku in imported}
 			done = frappe.get_doc("Gigafibre Settings").load_standard_catalogue()
 			frappe.db.commit()  # nosemgrep: as the button's request commits
 			checks.check(
-				"FTTH500I" in done["kept"] and "TVINTL" in done["created"],
-				"the standard catalogue adds what the import did not bring and keeps the rest",
-				done,
+				set(done["created"]) == set(standard) - imported
+				and set(done["kept"]) == imported
+				and all(frappe.db.exists("Item", sku) for sku in standard)
+				and all(frappe.db.get_value("Item", sku, "standard_rate") == prices[sku] for sku in imported),
+				"the standard catalogue adds what the import did not bring and keeps the rest as imported",
+				{"done": done, "imported": sorted(imported)},
 			)
 
 			email = "client.nord@example.com"
