@@ -57,6 +57,16 @@ CUSTOM_FIELDS = {
 			"insert_after": "ppa_enabled",
 			"no_copy": 1,
 		},
+		# Collections may pause the dunning ladder for a customer (billing/collections.py).
+		{
+			"fieldname": "collections_paused",
+			"fieldtype": "Check",
+			"label": "Collections Paused",
+			"insert_after": "stripe_ppa_enabled",
+			"in_standard_filter": 1,
+			"no_copy": 1,
+			"description": "No reminders, suspension notices or suspension for overdue invoices while checked (payment arrangements still apply)",
+		},
 	],
 	"Lead": [
 		{

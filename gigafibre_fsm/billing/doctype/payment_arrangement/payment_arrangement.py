@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
-from gigafibre_fsm.exceptions import InvalidAmountError, InvalidDateRangeError
+from gigafibre_fsm.exceptions import InvalidAmountError, InvalidDateRangeError, StatusTransitionError
 from gigafibre_fsm.validation import check_status_transition, is_import
 
 
@@ -13,6 +13,7 @@ class PaymentArrangement(Document):
 		self.check_due_date()
 		self.check_dates()
 		check_status_transition(self)
+		self.check_outcome()
 
 	def check_amount(self):
 		if (self.amount or 0) <= 0:
@@ -45,6 +46,22 @@ class PaymentArrangement(Document):
 		if due and cutoff and cutoff < due:
 			frappe.throw(
 				_("Cut Off On ({0}) cannot be before Pay By ({1})").format(cutoff, due), InvalidDateRangeError
+			)
+
+
+	def check_outcome(self):
+		"""Kept and Missed are what collections found (billing/collections.py): a Missed
+		arrangement has suspended its customer, a Kept one lifted that. A person reopens one
+		(with a reason), never sets these by hand."""
+		if self.status not in ("Kept", "Missed"):
+			self.outcome_date = None
+			return
+		if self.has_value_changed("status") and not (self.flags.from_collections or is_import(self)):
+			frappe.throw(
+				_("{0} is set by collections, when the arrangement is paid or its cut-off passes").format(
+					frappe.bold(_(self.status))
+				),
+				StatusTransitionError,
 			)
 
 

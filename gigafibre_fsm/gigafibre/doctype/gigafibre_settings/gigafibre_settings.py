@@ -9,6 +9,7 @@ from frappe.model.document import Document
 class GigafibreSettings(Document):
 	def validate(self):
 		self.check_belongs_to_company()
+		self.check_collections()
 
 	def on_update(self):
 		from gigafibre_fsm.billing.tax_template import clear_tax_rates_cache
@@ -34,6 +35,21 @@ class GigafibreSettings(Document):
 						frappe.bold(self.company),
 					)
 				)
+
+	def check_collections(self):
+		"""The dunning ladder climbs: each rung after the one before it. A setting never saved
+		(a site older than collections) takes its default, so saving the form keeps the ladder."""
+		from gigafibre_fsm.billing.collections import SETTING_DEFAULTS, ladder_from
+
+		for fieldname, default in SETTING_DEFAULTS.items():
+			if self.get(fieldname) is None:
+				self.set(fieldname, default)
+		problems = ladder_from(self).problems()
+		if problems:
+			frappe.throw(
+				_("Dunning Ladder: {0}").format("; ".join(_(problem) for problem in problems)),
+				title=_("Collections"),
+			)
 
 	@frappe.whitelist()
 	def load_standard_catalogue(self) -> dict:

@@ -1,0 +1,7 @@
+"""A record a suspension moved (or held, when another suspension had moved it first)."""
+
+from frappe.model.document import Document
+
+
+class SuspensionLogRecord(Document):
+	pass
