@@ -19,10 +19,12 @@ from gigafibre_fsm.roles import (
 	COLLECTIONS,
 	DISPATCHER,
 	REPORTS,
+	STANDARD_REPORTS,
 	SUPPORT,
 	TECHNICIAN,
 	rights,
 )
+from gigafibre_fsm.setup import report_access
 from gigafibre_fsm.tests.utils import (
 	ERPNEXT_DOCTYPES,
 	TEST_COMPANY,
@@ -396,6 +398,39 @@ class TestWhoRunsWhich(ReportTestCase):
 			for role in roles:
 				if role != "System Manager":
 					self.assertIn("report", rights(doc.ref_doctype, role), f"{role} on {doc.ref_doctype}")
+
+	def test_collections_and_support_open_erpnexts_accounts_receivable(self):
+		company = frappe.db.get_single_value("Gigafibre Settings", "company") or TEST_COMPANY
+		filters = {"company": company, "report_date": nowdate(), "ageing_based_on": "Due Date"}
+		for role in (COLLECTIONS, SUPPORT):
+			for report in STANDARD_REPORTS:
+				self.assertIn("result", run_as(role_user(role), report, filters), f"{role} runs {report}")
+		for role in (DISPATCHER, TECHNICIAN):
+			with self.assertRaises(frappe.PermissionError, msg=f"{role} ran Accounts Receivable"):
+				run_as(role_user(role), "Accounts Receivable", filters)
+
+	def test_report_access_is_given_once_and_taken_back(self):
+		collections = role_user(COLLECTIONS)
+
+		def permitted() -> bool:
+			frappe.set_user(collections)
+			try:
+				return bool(frappe.get_doc("Report", "Accounts Receivable").is_permitted())
+			finally:
+				frappe.set_user("Administrator")
+
+		report_access.revoke_standard_report_access()
+		self.assertFalse(frappe.db.exists("Custom Role", {"report": "Accounts Receivable"}))
+		self.assertFalse(permitted())
+		report_access.grant_standard_report_access()
+		name = frappe.db.get_value("Custom Role", {"report": "Accounts Receivable"})
+		roles = set(frappe.get_all("Has Role", {"parent": name, "parenttype": "Custom Role"}, pluck="role"))
+		# ERPNext's own roles stay: a Custom Role replaces the report's roles.
+		self.assertEqual(roles, {"Accounts Manager", "Accounts User", COLLECTIONS, SUPPORT})
+		self.assertTrue(permitted())
+		modified = frappe.db.get_value("Custom Role", name, "modified")
+		report_access.grant_standard_report_access()
+		self.assertEqual(frappe.db.get_value("Custom Role", name, "modified"), modified)
 
 	def test_a_technician_and_a_dispatcher_see_no_money_on_the_cards(self):
 		for role in (TECHNICIAN, DISPATCHER):
