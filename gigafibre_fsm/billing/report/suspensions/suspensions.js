@@ -20,12 +20,12 @@ frappe.query_reports["Suspensions"] = {
 		},
 		{
 			fieldname: "from_date",
-			label: __("Suspended From"),
+			label: __("From Date"),
 			fieldtype: "Date",
 		},
 		{
 			fieldname: "to_date",
-			label: __("Suspended To"),
+			label: __("To Date"),
 			fieldtype: "Date",
 		},
 		{
