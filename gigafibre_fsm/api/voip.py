@@ -12,7 +12,7 @@ from frappe import _
 from gigafibre_fsm.api.guard import Refusals, use_request_language
 from gigafibre_fsm.field_service.task_types import CONFIGURE_VOIP
 from gigafibre_fsm.roles import SUPPORT, SYSTEM_MANAGER
-from gigafibre_fsm.voip import dids, lines
+from gigafibre_fsm.voip import dids, e911_registration, lines
 
 CONFIGURERS = (SUPPORT, SYSTEM_MANAGER)
 # A configuration the database undid to break a deadlock with another is tried again.
@@ -87,3 +87,40 @@ def create_pbx_account(line: str) -> dict:
 	frappe.get_doc("VoIP Line", line).check_permission("write")
 	lines.create_pbx_account(line)
 	return frappe.db.get_value("VoIP Line", line, ["name", "pbx_account", "pbx_error"], as_dict=True)
+
+
+# ---------------------------------------------------------------------------------------
+# 911: a line's registration, an orphan's removal
+
+
+def _lines_of(lines: str | list) -> list[str]:
+	if isinstance(lines, str):
+		lines = frappe.parse_json(lines) if lines.strip().startswith("[") else [lines]
+	names = [str(name) for name in lines or [] if name]
+	if not names:
+		frappe.throw(_("Choose the lines"), frappe.ValidationError)
+	return names
+
+
+@frappe.whitelist(methods=["POST"])
+def register_911(line: str) -> dict:
+	"""Register the line's location's address as its 911 address with the 911 provider; the line
+	records it with who and when."""
+	_only_configurers("VoIP Line", "write")
+	use_request_language(frappe.local.lang)
+	frappe.get_doc("VoIP Line", line).check_permission("write")
+	with Refusals():
+		return e911_registration.register(line)
+
+
+@frappe.whitelist(methods=["POST"])
+def deregister_911(lines: str | list) -> list[dict]:
+	"""Remove the 911 registration of orphan lines' numbers (the report "Orphan 911
+	Registrations"); all or nothing."""
+	_only_configurers("VoIP Line", "write")
+	use_request_language(frappe.local.lang)
+	names = _lines_of(lines)
+	for name in names:
+		frappe.get_doc("VoIP Line", name).check_permission("write")
+	with Refusals():
+		return [e911_registration.deregister(name) for name in names]

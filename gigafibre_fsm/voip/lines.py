@@ -170,7 +170,8 @@ def give_sip_account(phone, location: str) -> str:
 
 def make_line(location, customer, equipment: str, username: str, number: str):
 	language = "en" if (customer.language or "").lower().startswith("en") else "fr"
-	return frappe.get_doc(
+	address = e911.address_of(location)
+	line = frappe.get_doc(
 		{
 			"doctype": LINE,
 			"did": number,
@@ -185,9 +186,14 @@ def make_line(location, customer, equipment: str, username: str, number: str):
 			"voicemail_email": customer.email_id or None,
 			"voicemail_password": f"{secrets.randbelow(10_000):04d}",
 			"e911_class": "BUS" if customer.customer_group == "Commercial" else "RES",
-			**e911.address_of(location),
+			**address,
 		}
 	).insert(ignore_permissions=True)
+	if line.e911_match != e911.MATCH:
+		# A location whose address lacks a part the 911 centre needs: the line waits for it.
+		line.status = "Pending 911"
+		line.save(ignore_permissions=True)
+	return line
 
 
 def close_configure_tasks(location: str, task: str | None = None) -> list[str]:

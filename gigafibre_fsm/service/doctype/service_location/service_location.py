@@ -16,6 +16,7 @@ from gigafibre_fsm.validation import (
 	normalize_postal_code_field,
 	raise_unique_violation,
 )
+from gigafibre_fsm.voip import e911_lines
 
 PORT_FIELDS = ("frame", "slot", "port", "ont_id")
 
@@ -32,6 +33,12 @@ class ServiceLocation(Document):
 
 	def on_update(self):
 		drop_claims.follow_location(self)
+		self.flag_911_lines()
+
+	def flag_911_lines(self):
+		"""A moved address (a move, a correction, the legacy import's update) flags the lines that
+		ring here for 911 re-registration and opens support's task (voip/e911_lines.py)."""
+		e911_lines.location_address_changed(self)
 
 	def on_trash(self):
 		drop_claims.release(self.fibre_drop, self.name)

@@ -20,6 +20,9 @@ from gigafibre_fsm.validation import (
 )
 
 ACTIVE, CANCELLED = "Active", "Cancelled"
+PENDING_911 = "Pending 911"
+# A line waiting for its 911 address holds its number as an active one does.
+HOLDS_DID = (ACTIVE, PENDING_911)
 # A change to any of these must be registered again with the 911 provider.
 E911_ADDRESS_FIELDS = (
 	"e911_civic_number",
@@ -60,13 +63,22 @@ class VoIPLine(Document):
 
 		``find_other()``: another active line's name, when the caller holds an index.
 		"""
-		self.active_did = self.did if self.status == ACTIVE else None
+		self.active_did = self.did if self.status in HOLDS_DID else None
 		if self.active_did and (other := (find_other or self.other_active_line)()):
 			self.throw_duplicate_line(other)
 
 	def before_save(self):
 		# Reads the equipment: a save and the legacy import's writer both run it here.
 		self.set_sip_account()
+		self.check_911_address()
+
+	def check_911_address(self):
+		"""The 911 address compared with the location's (stored on the line), and no line put in
+		service without a matching one (voip/e911_lines.py)."""
+		from gigafibre_fsm.voip import e911_lines
+
+		e911_lines.set_match(self)
+		e911_lines.check_can_enter_service(self)
 
 	def set_sip_account(self):
 		"""The user name is the equipment's; the equipment is at the line's location and carries
@@ -123,7 +135,7 @@ class VoIPLine(Document):
 		for fieldname in E911_ADDRESS_FIELDS:
 			if isinstance(self.get(fieldname), str):
 				self.set(fieldname, self.get(fieldname).strip() or None)
-		if self.is_new():
+		if self.is_new() or self.flags.e911_registering:
 			return
 		if any(self.has_value_changed(f) for f in E911_ADDRESS_FIELDS):
 			self.e911_synced = 0
