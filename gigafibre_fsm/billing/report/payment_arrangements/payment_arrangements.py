@@ -12,9 +12,8 @@ import frappe
 from frappe import _
 from frappe.utils import get_first_day, get_last_day, getdate
 
-OPEN, PENDING, KEPT, MISSED = "Open", "Pending", "Kept", "Missed"
-# An arrangement the customer still has to honour (as billing/collection_rules.py reads them).
-IN_FORCE = (OPEN, PENDING)
+from gigafibre_fsm.billing.collection_rules import COMPLETED, IN_FORCE, KEPT, MISSED, OPEN, PENDING
+
 CENT = Decimal("0.01")
 
 
@@ -101,7 +100,7 @@ def chart(rows: list[dict]) -> dict | None:
 		by_status[row.status] = by_status.get(row.status, Decimal("0.00")) + row.amount
 	if not by_status:
 		return None
-	statuses = [s for s in (OPEN, PENDING, MISSED, KEPT, "Completed") if s in by_status]
+	statuses = [s for s in (OPEN, PENDING, MISSED, KEPT, COMPLETED) if s in by_status]
 	statuses += sorted(set(by_status) - set(statuses))
 	return {
 		"data": {

@@ -14,7 +14,9 @@ import frappe
 from frappe import _
 from frappe.utils import date_diff, getdate
 
-SUSPENSION_TYPES = ("Missed Arrangement", "Overdue Invoices", "Manual")
+from gigafibre_fsm.billing.suspension import MANUAL, MISSED_ARRANGEMENT, OVERDUE_INVOICES
+
+SUSPENSION_TYPES = (MISSED_ARRANGEMENT, OVERDUE_INVOICES, MANUAL)
 LEGACY = "Legacy"  # the reason group of a suspension recorded by the legacy system
 
 
