@@ -265,6 +265,16 @@ class TestMatchAndAddressChange(E911Case):
 		self.assertEqual(self.reload(first).e911_differences, "civic_number, civic_suffix, street")
 		self.assertEqual(frappe.db.count("Task", {"type": e911.REGISTER_911.key, "name": task.name}), 1)
 
+	def test_the_legacy_import_s_update_of_a_location_flags_its_lines_too(self):
+		from gigafibre_fsm.legacy.step import update_doc as import_update
+
+		location = self.location()
+		line = self.line(location)
+		import_update("Service Location", location.name, {"postal_code": "J0B 2C0"})
+		line = self.reload(line)
+		self.assertEqual((line.e911_reregister, line.e911_differences), (1, "postal_code"))
+		self.assertTrue(line.e911_task)
+
 	def test_a_line_waiting_for_its_911_address_is_not_put_in_service(self):
 		location = self.location()
 		line = self.line(location, status="Pending 911", e911_street="Rue Saint-Jean")

@@ -11,7 +11,9 @@
    taken under a row lock (voip/dids.py); the line names the equipment, which keeps the only
    SIP password (a phone without a SIP account gets one, as an order makes it); voicemail on,
    to the customer's email, with a PIN; the 911 address copied part by part from the location
-   (voip/e911.py); the number set Assigned (Porting while the port is under way);
+   (voip/e911.py) — a location whose address lacks a part the 911 centre needs gives a line
+   that waits in Pending 911 (voip/e911_lines.py); the number set Assigned (Porting while the
+   port is under way);
 4. the location's "Configure VoIP" task (found by its key) is Completed;
 5. after the commit, one job per new line creates its SIP account at the PBX
    (integrations/pbx.py): :func:`create_pbx_account` is idempotent (the line's row locked, the
