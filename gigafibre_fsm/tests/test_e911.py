@@ -275,6 +275,19 @@ class TestMatchAndAddressChange(E911Case):
 		self.assertEqual((line.e911_reregister, line.e911_differences), (1, "postal_code"))
 		self.assertTrue(line.e911_task)
 
+	def test_stored_comparisons_are_brought_up_to_the_truth(self):
+		from gigafibre_fsm.voip.e911_lines import refresh_matches
+
+		location = self.location()
+		line = self.line(location)
+		modified = str(self.reload(line).modified)
+		frappe.db.set_value("Service Location", location.name, "city", "Ham-Nord")  # around the controller
+		self.assertGreaterEqual(refresh_matches(), 1)
+		line = self.reload(line)
+		self.assertEqual((line.e911_match, line.e911_differences), ("Mismatch", "city"))
+		self.assertEqual(str(line.modified), modified)
+		self.assertEqual(refresh_matches(), 0, "a second run changes nothing")
+
 	def test_a_line_waiting_for_its_911_address_is_not_put_in_service(self):
 		location = self.location()
 		line = self.line(location, status="Pending 911", e911_street="Rue Saint-Jean")

@@ -50,6 +50,7 @@ def lines(filters: dict | None, where: str = "1=1") -> list[dict]:
 	selected = [f"l.`{f}`" for f in (*LINE_FIELDS, *e911.PARTS.values())]
 	selected += [f"loc.`{part}` as `loc_{part}`" for part in e911.PARTS]
 	selected += ["loc.location_title as loc_title"]
+	selected += ["l.e911_match as stored_match", "l.e911_differences as stored_differences"]
 	rows = frappe.db.sql(
 		f"""select {", ".join(selected)}
 		from `tabVoIP Line` l
@@ -61,8 +62,8 @@ def lines(filters: dict | None, where: str = "1=1") -> list[dict]:
 	)
 	for row in rows:
 		service = {part: row[f"loc_{part}"] for part in e911.PARTS} if row.service_location else None
-		row.e911_match, parts = e911.compare(service, row)
-		row.differences = part_labels(parts)
+		row.e911_match, row.e911_parts = e911.compare(service, row)
+		row.differences = part_labels(row.e911_parts)
 		row.service_address = e911.one_line(service) if service else None
 		row.e911_address = e911.one_line(row, "e911_")
 	return rows

@@ -40,7 +40,8 @@ frappe.ui.form.on("VoIP Line", {
 
 function show_911(frm) {
 	if (frm.is_new() || frm.doc.status === "Cancelled") return;
-	const why = frm.doc.e911_differences ? ` (${frm.doc.e911_differences})` : "";
+	const parts = (frm.doc.e911_differences || "").split(",").filter((p) => p.trim());
+	const why = parts.length ? ` (${parts.map((p) => __(frappe.unscrub(p.trim()))).join(", ")})` : "";
 	if (frm.doc.e911_reregister) {
 		frm.dashboard.set_headline_alert(
 			__("The location's address changed: register this line's 911 address again") + why,
