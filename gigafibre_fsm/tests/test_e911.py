@@ -547,3 +547,169 @@ class TestReports(E911Case):
 		with self.assertRaises(frappe.PermissionError):
 			run_report("E911 Address Audit", filters={})
 		frappe.set_user("Administrator")
+
+
+# ---------------------------------------------------------------------------------------
+# The orphans' report in the desk, in headless Chromium
+
+DEREGISTER_SCRIPT = r"""
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const { chromium } = require(process.env.PLAYWRIGHT_CORE || "playwright-core");
+const args = JSON.parse(process.argv[2]);
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"],
+});
+const page = await (await browser.newContext()).newPage();
+const errors = [];
+page.on("pageerror", (error) => errors.push(String(error)));
+try {
+	await page.goto(`${args.url}/login`, { waitUntil: "load" });
+	const status = await page.evaluate(
+		(c) => fetch("/api/method/login", {
+			method: "POST",
+			headers: { "Content-Type": "application/json", Accept: "application/json" },
+			body: JSON.stringify(c),
+		}).then((r) => r.status),
+		{ usr: args.user, pwd: args.password },
+	);
+	if (status !== 200) throw new Error(`login: ${status}`);
+	await page.goto(`${args.url}/app/query-report/${encodeURIComponent(args.report)}?customer=${encodeURIComponent(args.customer)}`, { waitUntil: "load" });
+	const cell = page.locator(".dt-scrollable .dt-cell__content", { hasText: args.did }).first();
+	await cell.waitFor({ timeout: 60000 });
+	const rows = await page.locator(".dt-scrollable .dt-row").count();
+	await page.locator(".dt-scrollable .dt-row").first().locator('input[type="checkbox"]').check();
+	await page.locator("button", { hasText: args.button }).first().click();
+	const deregistered = page.waitForResponse((r) => r.url().includes("deregister_911"), { timeout: 60000 });
+	const refreshed = page.waitForResponse((r) => r.url().includes("query_report.run"), { timeout: 60000 });
+	await page.locator(".modal.show .btn-primary").first().click();
+	const answer = await deregistered;
+	if (answer.status() !== 200) throw new Error(`deregister_911: ${answer.status()} ${await answer.text()}`);
+	await refreshed;
+	// The summary above the table counts the orphans left for the customer.
+	await page.locator(".report-summary .summary-value", { hasText: /^\s*0\s*$/ }).first().waitFor({ timeout: 30000 });
+	await page.screenshot({ path: args.screenshot, fullPage: true });
+	console.log(JSON.stringify({ ok: true, rows, errors }));
+} catch (error) {
+	await page.screenshot({ path: args.screenshot, fullPage: true }).catch(() => {});
+	console.log(JSON.stringify({ ok: false, error: String(error), errors }));
+	process.exitCode = 1;
+}
+await browser.close();
+"""
+
+
+class TestOrphanReportInTheDesk(FrappeTestCase):
+	"""Support ticks an orphan in the report "Orphan E911 Registrations" and presses
+	"Deregister": the report's JS calls api/voip.py, the provider is asked once, the row goes.
+	The site runs under gunicorn (its own connections read what the test committed, removed
+	after) and reaches the fake provider through its site config, put back after."""
+
+	PASSWORD = "E911-desk-check-2026"
+
+	@classmethod
+	def setUpClass(cls):
+		import os
+		import subprocess
+		import tempfile
+
+		from frappe.installer import update_site_config
+		from frappe.utils.password import update_password
+
+		from gigafibre_fsm.tests.browser import check_browser
+		from gigafibre_fsm.tests.live import RunningSite
+
+		super().setUpClass()
+		cls.subprocess, cls.os, cls.tempfile, cls.update_site_config = (
+			subprocess,
+			os,
+			tempfile,
+			update_site_config,
+		)
+		cls.node, cls.playwright = check_browser()
+		create_roles()
+		cls.support = make_user(f"e911-desk-{frappe.generate_hash(length=6)}@gigafibre.test", SUPPORT)
+		frappe.db.set_value("User", cls.support, "language", "en")
+		update_password(cls.support, cls.PASSWORD)
+		cls.created: list[tuple[str, str]] = []
+		cls.provider = Fake911Provider().start()
+		conf = frappe.get_site_config()
+		cls.saved = {k: conf.get(k) for k in ("e911_provider", "e911_api_base", "e911_api_token")}
+		for key, value in {"e911_api_base": cls.provider.url, "e911_api_token": TOKEN}.items():
+			update_site_config(key, value)
+		frappe.db.commit()  # nosemgrep: the running site reads them
+		cls.site = RunningSite(frappe.local.site, workers=1, threads=4).start()
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.site.stop()
+		cls.provider.stop()
+		for key, value in cls.saved.items():
+			cls.update_site_config(key, value if value is not None else "None")
+		frappe.db.rollback()
+		for doctype, name in reversed(cls.created):
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, ignore_missing=True)
+		frappe.delete_doc("User", cls.support, force=True, ignore_permissions=True, ignore_missing=True)
+		frappe.db.commit()  # nosemgrep
+		super().tearDownClass()
+
+	def test_support_deregisters_an_orphan_from_the_report(self):
+		customer = make_customer()
+		self.created.append(("Customer", customer.name))
+		location = frappe.get_doc(
+			{"doctype": "Service Location", "customer": customer.name, **ADDRESS}
+		).insert(ignore_permissions=True)
+		self.created.append(("Service Location", location.name))
+		orphan = frappe.get_doc(
+			{
+				"doctype": "VoIP Line",
+				"did": number(),
+				"customer": customer.name,
+				"service_location": location.name,
+				"legacy_phone_addr_id": f"t{frappe.generate_hash(length=8)}",
+				**e911.address_of(location.as_dict()),
+			}
+		).insert(ignore_permissions=True)
+		self.created.append(("VoIP Line", orphan.name))
+		orphan.status, orphan.status_reason = "Cancelled", "Client parti"
+		orphan.save(ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep: the running site reads it
+		self.provider.registrations[orphan.did] = {"did": orphan.did}
+
+		script = Path(self.tempfile.mkdtemp()) / "deregister.mjs"
+		script.write_text(DEREGISTER_SCRIPT)
+		args = {
+			"url": self.site.url,
+			"user": self.support,
+			"password": self.PASSWORD,
+			"report": "Orphan E911 Registrations",
+			"customer": customer.name,
+			"did": orphan.did,
+			"button": "Deregister",
+			"screenshot": "/tmp/gigafibre-e911-orphans.png",
+		}
+		result = self.subprocess.run(
+			[self.node, str(script), json.dumps(args)],
+			capture_output=True,
+			text=True,
+			timeout=240,
+			env={**self.os.environ, "PLAYWRIGHT_CORE": str(self.playwright)},
+		)
+		lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+		self.assertTrue(lines, result.stderr[-2000:])
+		outcome = json.loads(lines[-1])
+		self.assertTrue(outcome.get("ok"), f"{outcome} {result.stderr[-1000:]}")
+		self.assertEqual(outcome["errors"], [])
+		self.assertEqual(outcome["rows"], 1, "the report showed the test's one orphan")
+
+		frappe.db.rollback()  # read what the site committed
+		self.assertEqual(
+			[(c["method"], c["path"]) for c in self.provider.calls()],
+			[("DELETE", f"/v1/registrations/{orphan.did}")],
+		)
+		after = frappe.db.get_value(
+			"VoIP Line", orphan.name, ["e911_deregistered_by", "e911_deregistered_on"], as_dict=True
+		)
+		self.assertEqual(after.e911_deregistered_by, self.support)
+		self.assertTrue(after.e911_deregistered_on)
