@@ -38,7 +38,11 @@ scheduler_events = {
 		"*/10 * * * *": ["gigafibre_fsm.voip.lines.retry_pbx_accounts"],
 	},
 	# The month's invoices on the 1st; on other days, what a missed run left (billing/monthly.py).
-	"daily_long": ["gigafibre_fsm.billing.monthly.scheduled_run"],
+	"daily_long": [
+		"gigafibre_fsm.billing.monthly.scheduled_run",
+		# Reminders, suspensions and restorations due today (billing/collections.py).
+		"gigafibre_fsm.billing.collections.scheduled_run",
+	],
 }
 
 # Requests
@@ -53,7 +57,7 @@ after_request = [
 # ----
 app_include_js = "/assets/gigafibre_fsm/js/gigafibre.js"
 # The "Configure VoIP" button of an installation's task (voip/lines.py).
-doctype_js = {"Task": "public/js/task.js"}
+doctype_js = {"Task": "public/js/task.js", "Customer": "public/js/customer.js"}
 boot_session = "gigafibre_fsm.boot.boot_session"
 
 # The invoice's print format writes dates and amounts for the customer's locale.
@@ -85,6 +89,10 @@ doc_events = {
 		"validate": "gigafibre_fsm.overrides.item.validate",
 		"on_update": "gigafibre_fsm.orders.offer.clear_catalogue_cache",
 		"on_trash": "gigafibre_fsm.orders.offer.clear_catalogue_cache",
+	},
+	# A payment may keep an arrangement and restore a suspended customer (billing/collections.py).
+	"Payment Entry": {
+		"on_submit": "gigafibre_fsm.billing.collections.on_payment_submitted",
 	},
 	# Quotes are taxed with the company's template (billing/tax_template.py, cached).
 	"Sales Taxes and Charges Template": {

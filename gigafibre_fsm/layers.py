@@ -36,6 +36,8 @@ PURE = (
 	"gigafibre_fsm.status_flow",
 	"gigafibre_fsm.billing.taxes",
 	"gigafibre_fsm.billing.periods",
+	"gigafibre_fsm.billing.collection_rules",
+	"gigafibre_fsm.billing.cpa005",
 	"gigafibre_fsm.orders.pricing",
 	"gigafibre_fsm.field_service.task_types",
 	"gigafibre_fsm.network.fibre_port",

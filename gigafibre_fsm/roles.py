@@ -140,6 +140,9 @@ APP_DOCTYPES: dict[str, dict[str, frozenset[str]]] = {
 		COLLECTIONS: ADD | EXPORT,
 		SUPPORT: READ,
 	},
+	# The messages collections sent (reminders, notices, suspension and restoration): written by
+	# the collections run only.
+	"Collection Notice": {SYSTEM_MANAGER: ALL, COLLECTIONS: READ | EXPORT, SUPPORT: READ},
 	# The monthly billing's record of each run and its one claim per customer and month:
 	# written by the run only, read by the office.
 	"Billing Run": {SYSTEM_MANAGER: ALL, COLLECTIONS: READ | EXPORT, SUPPORT: READ},
@@ -224,6 +227,29 @@ DISPATCH_JOB_TABLES = (
 )
 
 MATRIX = {**APP_DOCTYPES, **STANDARD_DOCTYPES}
+
+# Who may run each of the app's reports: its JSON's roles are exactly these, and each role also
+# has "report" on the report's reference doctype above. Money (arrangements, suspensions) is for
+# collections and support; the network and the installations for dispatch and support; a Field
+# Technician runs none.
+REPORTS: dict[str, tuple[str, ...]] = {
+	"OLT Capacity": (SYSTEM_MANAGER, SUPPORT, DISPATCHER),
+	"Orders and Installations": (SYSTEM_MANAGER, SUPPORT, DISPATCHER),
+	"Payment Arrangements": (SYSTEM_MANAGER, COLLECTIONS, SUPPORT),
+	"Suspensions": (SYSTEM_MANAGER, COLLECTIONS, SUPPORT),
+	"Legacy Reconciliation": (SYSTEM_MANAGER, SUPPORT),
+	# 911: every number (collections read it beside the account), the audit and the orphans (support).
+	"DID 911 Register": (SYSTEM_MANAGER, SUPPORT, COLLECTIONS),
+	"E911 Address Audit": (SYSTEM_MANAGER, SUPPORT),
+	"Orphan E911 Registrations": (SYSTEM_MANAGER, SUPPORT),
+}
+
+# ERPNext's own reports our roles open from the workspace (money owed is ERPNext's Accounts
+# Receivable and its ageing, not rewritten): install gives them these roles beside ERPNext's.
+STANDARD_REPORTS: dict[str, tuple[str, ...]] = {
+	"Accounts Receivable": (COLLECTIONS, SUPPORT),
+	"Accounts Receivable Summary": (COLLECTIONS, SUPPORT),
+}
 
 
 def rights(doctype: str, role: str) -> frozenset[str]:

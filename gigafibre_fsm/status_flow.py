@@ -110,23 +110,31 @@ FLOWS: dict[str, Flow] = {
 		},
 		{("Scheduled", "Cancelled"), ("In Progress", "Cancelled")},
 	),
+	# Open, Pending and Completed are the legacy system's; Kept (paid) and Missed (its cut-off
+	# passed unpaid, the customer suspended) are set by collections (billing/collections.py).
 	"Payment Arrangement": _flow(
-		{"Open": "blue", "Pending": "orange", "Completed": "green"},
+		{"Open": "blue", "Pending": "orange", "Completed": "green", "Kept": "green", "Missed": "red"},
 		{
-			"Pending": {"Open", "Completed"},
-			"Open": {"Completed", "Pending"},
+			"Pending": {"Open", "Completed", "Kept", "Missed"},
+			"Open": {"Completed", "Pending", "Kept", "Missed"},
 			"Completed": {"Open"},
+			"Kept": {"Open"},
+			"Missed": {"Kept", "Open"},
 		},
-		{("Completed", "Open")},
+		{("Completed", "Open"), ("Kept", "Open"), ("Missed", "Open")},
 	),
+	# Pending 911: a line waiting for a 911 address that matches its location (voip/e911_lines.py
+	# refuses Active until it does; a new line whose address lacks a part is moved there at once);
+	# the legacy import writes Active, Suspended and Cancelled.
 	"VoIP Line": _flow(
-		{"Active": "green", "Suspended": "red", "Cancelled": "gray"},
+		{"Active": "green", "Pending 911": "orange", "Suspended": "red", "Cancelled": "gray"},
 		{
-			"Active": {"Suspended", "Cancelled"},
+			"Pending 911": {"Active", "Cancelled"},
+			"Active": {"Suspended", "Cancelled", "Pending 911"},
 			"Suspended": {"Active", "Cancelled"},
-			"Cancelled": {"Active"},
+			"Cancelled": {"Active", "Pending 911"},
 		},
-		{("Active", "Cancelled"), ("Suspended", "Cancelled")},
+		{("Active", "Cancelled"), ("Suspended", "Cancelled"), ("Pending 911", "Cancelled")},
 	),
 	# A number of the company's DID inventory: Free until a line takes it (voip/lines.py), Porting
 	# while a customer's own number comes over from another carrier, Retired when it may not be
@@ -148,6 +156,8 @@ FLOWS: dict[str, Flow] = {
 	),
 	# Set by the sending job (orders/tasks.py): queued until sent, failed after the last retry.
 	"Order Notification": _flow({"Queued": "orange", "Sent": "green", "Failed": "red"}, derived=True),
+	# Set by the sending job (billing/notices.py): queued until sent, failed after the last retry.
+	"Collection Notice": _flow({"Queued": "orange", "Sent": "green", "Failed": "red"}, derived=True),
 	"OLT": _flow(
 		{"Active": "green", "Inactive": "gray"},
 		{"Active": {"Inactive"}, "Inactive": {"Active"}},

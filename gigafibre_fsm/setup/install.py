@@ -1,5 +1,5 @@
 """Install, migrate and uninstall: roles, custom fields, issue and task types and our roles'
-access to ERPNext's doctypes (from the matrix in roles.py).
+access to ERPNext's doctypes and reports (from the matrix in roles.py).
 
 Install writes down what it created (roles, issue types, which ERPNext doctypes still had
 their standard permissions), so uninstall gives back exactly that and nothing more.
@@ -10,7 +10,7 @@ import frappe
 from gigafibre_fsm.field_service import task_types
 from gigafibre_fsm.network.civic_address.schema import drop_search_tables, ensure_search_tables
 from gigafibre_fsm.roles import API_ROLES, RIGHTS, ROLES, STANDARD_DOCTYPES
-from gigafibre_fsm.setup import custom_fields, site
+from gigafibre_fsm.setup import custom_fields, report_access, site
 from gigafibre_fsm.setup.install_record import forget, record, remember
 
 # Issue types of the service desk (ERPNext's Issue already links an Issue Type and a Project).
@@ -28,6 +28,7 @@ def after_install():
 	create_task_types()
 	create_dispatch_tags()
 	grant_standard_doctype_access()
+	report_access.grant_standard_report_access()
 	site.ensure()
 
 
@@ -41,6 +42,7 @@ def after_migrate():
 	create_task_types()
 	create_dispatch_tags()
 	grant_standard_doctype_access()
+	report_access.grant_standard_report_access()
 	ensure_search_tables()
 	site.ensure()
 
@@ -49,6 +51,7 @@ def before_uninstall():
 	drop_search_tables()
 	custom_fields.delete()
 	revoke_standard_doctype_access()
+	report_access.revoke_standard_report_access()
 	delete_issue_types()
 	delete_task_types()
 	delete_roles()
