@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 	parser.add_argument("--erpnext", type=int, default=200, help="ERPNext Subscriptions to process")
 	parser.add_argument("--date", help="the period billed (a 1st); default the 1st of next month")
 	parser.add_argument("--lanes", type=int, default=0, help="processes billing at once (0: the run's own)")
+	parser.add_argument("--prepare-only", action="store_true", help="import the data, bill nothing")
 	parser.add_argument("--admin-user", default="gigafibre_dba")
 	parser.add_argument("--admin-password", default="gigafibre-dba")
 	args = parser.parse_args(argv)
@@ -60,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
 	if not frappe.db.count("Legacy Record"):
 		import_legacy(args)
 	ensure_fiscal_year(first)
+	if args.prepare_only:
+		frappe.destroy()
+		return 0
 	subs = frappe.db.count("Service Subscription")
 	print(
 		f"site {args.site}: {frappe.db.count('Customer'):,} customers, "
