@@ -276,7 +276,7 @@ class TestMatchAndAddressChange(E911Case):
 		self.assertTrue(line.e911_task)
 
 	def test_stored_comparisons_are_brought_up_to_the_truth(self):
-		from gigafibre_fsm.voip.e911_lines import refresh_matches
+		from gigafibre_fsm.voip.e911_reports import refresh_matches
 
 		location = self.location()
 		line = self.line(location)

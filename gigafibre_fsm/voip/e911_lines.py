@@ -83,27 +83,6 @@ def refuse_line(name: str, did: str, status: str | None, parts) -> None:
 	)
 
 
-def refresh_matches() -> int:
-	"""Store the comparison on every line whose stored one is not the truth any more (lines saved
-	before the comparison existed, a location changed around its controller): one read of all
-	lines with their locations, a write only where it changed, no new ``modified``. Returns how
-	many lines changed; safe to run again (a patch, or by hand)."""
-	from gigafibre_fsm.voip.e911_reports import lines
-
-	changed = 0
-	for row in lines(None):
-		parts = ", ".join(row.e911_parts) or None
-		if (row.stored_match, row.stored_differences) != (row.e911_match, parts):
-			frappe.db.set_value(
-				LINE,
-				row.name,
-				{"e911_match": row.e911_match, "e911_differences": parts},
-				update_modified=False,
-			)
-			changed += 1
-	return changed
-
-
 # ---------------------------------------------------------------------------------------
 # A location's address moved
 

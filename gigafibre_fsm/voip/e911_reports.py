@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 
 from gigafibre_fsm.voip import e911
-from gigafibre_fsm.voip.e911_lines import part_labels
+from gigafibre_fsm.voip.e911_lines import LINE, part_labels
 from gigafibre_fsm.voip.e911_registration import orphan_sql
 
 LINE_FIELDS = (
@@ -95,4 +95,23 @@ def summary(rows: list[dict]) -> list[dict]:
 	]
 
 
-__all__ = ["column", "lines", "match_filter", "orphan_sql", "summary"]
+def refresh_matches() -> int:
+	"""Store the comparison on every line whose stored one is not the truth any more (lines saved
+	before the comparison existed, a location changed around its controller): one read of all
+	lines with their locations, a write only where it changed, no new ``modified``. Returns how
+	many lines changed; safe to run again (a patch, or by hand)."""
+	changed = 0
+	for row in lines(None):
+		parts = ", ".join(row.e911_parts) or None
+		if (row.stored_match, row.stored_differences) != (row.e911_match, parts):
+			frappe.db.set_value(
+				LINE,
+				row.name,
+				{"e911_match": row.e911_match, "e911_differences": parts},
+				update_modified=False,
+			)
+			changed += 1
+	return changed
+
+
+__all__ = ["column", "lines", "match_filter", "orphan_sql", "refresh_matches", "summary"]
