@@ -21,6 +21,7 @@ from frappe.utils import getdate, now_datetime
 from gigafibre_fsm.billing.invoicing import installation_invoice
 from gigafibre_fsm.exceptions import IncompleteRecordError
 from gigafibre_fsm.field_service import task_types
+from gigafibre_fsm.voip import e911_lines
 
 INSTALLATION = "Installation"
 # The tasks the technician's visit finishes.
@@ -201,6 +202,7 @@ def queue_service_activated(c: Completion) -> None:
 
 # The completion's steps, in order; a test makes each fail in turn and finds nothing changed.
 STEPS: list[Callable[[Completion], None]] = [
+	e911_lines.put_lines_in_service,
 	activate_location,
 	activate_subscriptions,
 	activate_equipment,

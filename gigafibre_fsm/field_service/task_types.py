@@ -64,7 +64,14 @@ INSTALLATION = (
 COLLECT_PAYMENT = TaskType(
 	"Collect Payment", "Percevoir le paiement", COLLECTIONS, "An invoice the saved card did not pay"
 )
-ALL = (*INSTALLATION, COLLECT_PAYMENT)
+# Support's task when a location's address changed under its phone lines (voip/e911_lines.py).
+REGISTER_911 = TaskType(
+	"Register 911 Address",
+	"Réenregistrer l'adresse 911",
+	SUPPORT,
+	"A phone line's 911 address is registered again after its location's address changed",
+)
+ALL = (*INSTALLATION, COLLECT_PAYMENT, REGISTER_911)
 BY_KEY = {task_type.key: task_type for task_type in ALL}
 
 

@@ -6,8 +6,7 @@ province, postal code) instead of two free-text lines. Parts are compared after 
 case, accents, punctuation and the usual street abbreviations (rules/text.py).
 """
 
-from gigafibre_fsm.field_service.task_types import TaskType
-from gigafibre_fsm.roles import SUPPORT
+from gigafibre_fsm.field_service import task_types
 from gigafibre_fsm.rules.text import fold_words
 
 # Service Location field → VoIP Line 911 field, part by part.
@@ -90,9 +89,4 @@ def one_line(parts: dict, prefix: str = "") -> str:
 
 
 # The support task a location's address change opens (found by its key, like the installation's).
-REGISTER_911 = TaskType(
-	"Register 911 Address",
-	"Réenregistrer l'adresse 911",
-	SUPPORT,
-	"A phone line's 911 address is registered again after its location's address changed",
-)
+REGISTER_911 = task_types.REGISTER_911
