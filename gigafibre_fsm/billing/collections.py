@@ -46,6 +46,8 @@ SETTING_DEFAULTS = {
 	"dunning_suspension_days": 35,
 }
 JOB = "gigafibre_fsm.billing.collections.scheduled_run"
+# Actions that only send a message (a ladder rung other than the suspension).
+NOTICES_ONLY = (rules.REMIND, rules.DUN)
 CENT = Decimal("0.01")
 
 
@@ -138,10 +140,8 @@ def load_states(day: datetime.date, customers: list[str] | None = None) -> dict[
 	):
 		given[invoice][rules.SUSPENSION] = from_date
 	paused = set(
-		frappe.get_all(
-			"Customer",
-			filters={"collections_paused": 1, **({"name": ("in", customers)} if customers else {})},
-			pluck="name",
+		frappe.db.sql_list(
+			f"""select name from `tabCustomer` where collections_paused = 1 {only.format(col="name")}""", params
 		)
 	)
 	kept = dict(
@@ -278,15 +278,15 @@ def run(day: datetime.date | None = None, progress=None, customers: list[str] | 
 	}
 	frappe.db.commit()  # nosemgrep: nothing written; ends the reads' snapshot before the customers
 	states = load_states(day, customers)
-	todo = [
-		customer
-		for customer, (state, _facts) in sorted(states.items())
-		if rules.plan(state, day, ladder, reminder_days, collections_from)
-	]
+	todo = []
+	for customer, (state, facts) in sorted(states.items()):
+		actions = rules.plan(state, day, ladder, reminder_days, collections_from)
+		if actions:
+			todo.append((customer, (state, facts, actions)))
 	summary["customers"] = len(states)
-	for index, customer in enumerate(todo, 1):
+	for index, (customer, known) in enumerate(todo, 1):
 		try:
-			done = settle(customer, day, ladder, reminder_days, collections_from)
+			done = settle(customer, day, ladder, reminder_days, collections_from, known=known)
 			frappe.db.commit()  # nosemgrep: one customer, whole or not at all
 		except Exception as error:
 			frappe.db.rollback()
@@ -322,15 +322,21 @@ def settle(
 	collections_from: datetime.date | None,
 	payment_entry: str | None = None,
 	only: tuple[str, ...] | None = None,
+	known: tuple | None = None,
 ) -> list[tuple]:
 	"""The customer's actions for the day, in the caller's transaction: the customer's row is
 	locked first and the state read again under the lock, so what another run or a payment did
-	meanwhile is seen. ``only``: the kinds of action to take (a payment takes KEEP and RESTORE)."""
+	meanwhile is seen — unless ``known`` (the run's state, facts and plan for the customer) holds
+	only messages. ``only``: the kinds of action to take (a payment takes KEEP and RESTORE)."""
 	suspension.lock_customer(customer)
-	state, facts = load_states(day, [customer]).get(customer, (None, None))
-	if state is None:
-		return []
-	actions = rules.plan(state, day, ladder, reminder_days, collections_from)
+	if known and all(action in NOTICES_ONLY and rung != rules.SUSPENSION for action, _n, rung in known[2]):
+		# Only messages: their names keep them single, a state read a moment ago will do.
+		state, facts, actions = known
+	else:
+		state, facts = load_states(day, [customer]).get(customer, (None, None))
+		if state is None:
+			return []
+		actions = rules.plan(state, day, ladder, reminder_days, collections_from)
 	if only is not None:
 		actions = [a for a in actions if a[0] in only]
 	for action, name, rung in actions:
@@ -403,12 +409,19 @@ def dun(customer: str, invoice: str, rung: str, day: datetime.date, ladder: rule
 
 
 def _set_outcome(arrangement: str, status: str, day: datetime.date) -> None:
-	doc = frappe.get_doc(ARRANGEMENT, arrangement, for_update=True)
-	doc.status = status
-	doc.outcome_date = day
-	doc.flags.from_collections = True
-	doc.flags.ignore_permissions = True
-	doc.save()
+	"""Kept or Missed, with the day: the move the status flow allows, written as a set value (a
+	first run over an imported book keeps hundreds of arrangements; nothing else changes on them)."""
+	from gigafibre_fsm.exceptions import StatusTransitionError
+	from gigafibre_fsm.status_flow import ALLOWED, FLOWS
+
+	current = frappe.db.sql(
+		"select status from `tabPayment Arrangement` where name = %s for update", arrangement
+	)[0][0]
+	if FLOWS[ARRANGEMENT].check(current, status, "collections") != ALLOWED:
+		frappe.throw(
+			_("{0} cannot move from {1} to {2}").format(arrangement, _(current), _(status)), StatusTransitionError
+		)
+	frappe.db.set_value(ARRANGEMENT, arrangement, {"status": status, "outcome_date": day})
 
 
 def scheduled_run() -> None:

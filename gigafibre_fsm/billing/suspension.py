@@ -43,7 +43,7 @@ MAX_NETWORK_ATTEMPTS = 10
 
 
 def lock_customer(customer: str) -> None:
-	if not frappe.db.get_value(CUSTOMER, customer, "name", for_update=True):
+	if not frappe.db.sql("select name from `tabCustomer` where name = %s for update", customer):
 		frappe.throw(_("Customer {0} not found").format(customer), frappe.DoesNotExistError)
 
 
