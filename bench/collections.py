@@ -16,8 +16,8 @@
    acted upon once), the same day again (nothing to do), the next day (a steady day). Printed:
    each run's summary line and wall time, against the target (≤ 60 s).
 
-The jobs the runs enqueue (messages, the OLT) are taken back out of the queue afterwards: no
-provider is configured on a benchmark site. Run it as the bench user, on a site of its own
+The jobs the runs enqueue (messages, the OLT) are taken back out of the queue afterwards (no
+provider is configured on a benchmark site), and the generated rows removed unless ``--keep``. Run it as the bench user, on a site of its own
 whose setup wizard is finished (e.g. a site where the app's tests ran), on a quiet machine::
 
     cd /opt/gigafibre/frappe-bench/sites
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 	parser.add_argument("--date", default="2026-11-20", help="the benchmark's first day")
 	parser.add_argument("--seed", type=int, default=1)
 	parser.add_argument("--fresh", action="store_true", help="remove a previous benchmark's rows first")
+	parser.add_argument("--keep", action="store_true", help="keep the generated rows afterwards")
 	args = parser.parse_args(argv)
 
 	import frappe
@@ -97,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
 		f"{dropped:,} queued jobs taken back"
 	)
 	print(f"load average after: {os.getloadavg()[0]:.2f}")
+	if not args.keep:
+		remove()  # the site's other users (its tests) never see the benchmark's customers
 	frappe.destroy()
 	return 0 if all(r[3].startswith("run-collections") and " 0 failed" in r[3] for r in results) else 1
 
