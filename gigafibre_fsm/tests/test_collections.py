@@ -669,3 +669,21 @@ class TestBalanceOverHTTP(CollectionsCase):
 		missing = self.get(agent, customer="NO-SUCH-CUSTOMER")
 		self.assertEqual(missing.status_code, 404)
 		self.assertEqual(missing.json().get("field"), "customer")
+		# Suspending by hand: Collections only, and only with a reason.
+		suspend = self.site.api("gigafibre_fsm.api.desk.suspend_customer")
+
+		def post(user, **body):
+			headers = {**self.site.headers, "Accept": "application/json", "Authorization": token(user)}
+			frappe.db.commit()  # nosemgrep: the keys, for the running site
+			return requests.post(suspend, json=body, headers=headers, timeout=60)
+
+		self.assertEqual(post(support, customer=c.name, reason="Litige").status_code, 403)
+		refused = post(agent, customer=c.name, reason=" ")
+		self.assertEqual((refused.status_code, refused.json().get("field")), (417, "reason"))
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Customer", c.name, "is_suspended"), 0)
+		done = post(agent, customer=c.name, reason="Litige", notify=0)
+		self.assertEqual(done.status_code, 200, done.text[:500])
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Customer", c.name, "is_suspended"), 1)
+		self.assertEqual(self.get(agent, customer=c.name).json()["message"]["suspended"], True)
