@@ -74,23 +74,41 @@ def mark(invoice: str, **values) -> None:
 
 
 def _card_of(customer: str) -> dict | None:
-	"""The customer's default Stripe card (its ids are Password fields, read here only)."""
+	"""The card to charge: the customer's Stripe method on auto-pay, else their default one
+	(the order's card), never a disabled one. Its ids are Password fields, read here only. A
+	method imported with only its Stripe customer is charged on the card Stripe holds as that
+	customer's default (else its one saved card)."""
 	from frappe.utils.password import get_decrypted_password
 
-	name = frappe.db.get_value(
+	row = frappe.db.get_value(
 		"Payment Method",
-		{"customer": customer, "processor": "Stripe", "is_default": 1},
-		["name", "stripe_customer_id"],
+		{"customer": customer, "processor": "Stripe", "disabled": 0},
+		["name", "stripe_customer_id", "ppa_enabled", "is_default"],
 		as_dict=True,
+		order_by="ppa_enabled desc, is_default desc, creation desc",
 	)
-	if not name:
+	if not row or not (row.ppa_enabled or row.is_default) or not row.stripe_customer_id:
 		return None
 	method = get_decrypted_password(
-		"Payment Method", name.name, "stripe_payment_method_id", raise_exception=False
-	)
-	if not method or not name.stripe_customer_id:
+		"Payment Method", row.name, "stripe_payment_method_id", raise_exception=False
+	) or _stripe_default_card(row.stripe_customer_id)
+	if not method:
 		return None
-	return {"payment_method": method, "customer": name.stripe_customer_id, "name": name.name}
+	return {"payment_method": method, "customer": row.stripe_customer_id, "name": row.name}
+
+
+def _stripe_default_card(stripe_customer: str) -> str | None:
+	from gigafibre_fsm.integrations import stripe_api
+
+	client = stripe_api.client()
+	found = stripe_api._call(client.customers.retrieve, stripe_customer)
+	default = (found.get("invoice_settings") or {}).get("default_payment_method")
+	if default:
+		return default if isinstance(default, str) else default.id
+	cards = stripe_api._call(
+		client.payment_methods.list, params={"customer": stripe_customer, "type": "card"}
+	).data
+	return cards[0].id if len(cards) == 1 else None
 
 
 def _record(invoice) -> "frappe.Document":

@@ -3,7 +3,8 @@
 The card charge (billing/card_payments.py) only records what Stripe answered. Here, for an
 order's invoice that stays unpaid — a declined card, a bank that wants the customer to
 authenticate, an order without a card — the customer gets the order's payment link (which
-pays that invoice, orders/payment_link.py) by SMS and email, and Collections get a task on the
+pays that invoice, orders/payment_link.py; a monthly invoice is tied to the customer's order for
+it) by SMS and email, and Collections get a task on the
 installation's project (found by its key, "Collect Payment"). Done once per invoice, whether
 the news came from the charge itself or from Stripe's webhook.
 """
@@ -51,14 +52,24 @@ def follow_up(invoice: str) -> dict:
 		return result
 	doc = frappe.get_doc("Sales Invoice", invoice)
 	link = None
-	if doc.get("web_order"):
-		tasks.queue_payment_link(doc.web_order)
-		link = payment_link.payment_link_url(doc.web_order)
+	order = doc.get("web_order") or _order_of(doc)
+	if order:
+		tasks.queue_payment_link(order)
+		link = payment_link.payment_link_url(order)
 	task = None
 	if result["status"] != card_payments.NO_CARD:
 		task = collections_task(doc, result["status"])
 	card_payments.mark(invoice, followed_up=1, payment_link=link, task=task)
 	return card_payments.outcome(invoice)
+
+
+def _order_of(invoice) -> str | None:
+	"""A monthly invoice's order: the customer's latest website order, whose link then pays
+	this invoice (the link pays its order's open invoice: the invoice is tied to it)."""
+	order = frappe.db.get_value("Web Order", {"customer": invoice.customer}, "name", order_by="creation desc")
+	if order:
+		frappe.db.set_value("Sales Invoice", invoice.name, "web_order", order, update_modified=False)
+	return order
 
 
 def collections_task(invoice, status: str) -> str:

@@ -39,7 +39,9 @@ def convert_ppa(row: dict, ctx: Context) -> Plan:
 		"institution_number": clean.clean_text(row.get("ppa_code")),
 		"transit_number": clean.clean_text(row.get("ppa_branch")),
 		"account_number": clean.clean_text(row.get("ppa_account")),
-		"ppa_enabled": 1 if row.get("ppa") == 1 else 0,
+		# Bank PPA is auto-pay from this account, unless the legacy PPA went on a card
+		# (ppa_cc: the Paysafe profile, which cannot be charged from here).
+		"ppa_enabled": 1 if row.get("ppa") == 1 and not row.get("ppa_cc") else 0,
 		"ppa_fixed_amount": 1 if row.get("ppa_fixed") else 0,
 		"ppa_amount": money(notes, row.get("ppa_amount"), "ppa_amount"),
 		"ppa_amount_buffer": money(notes, row.get("ppa_amount_buffer"), "ppa_amount_buffer"),
@@ -55,6 +57,8 @@ def convert_stripe(row: dict, ctx: Context) -> Plan:
 		"customer": customer,
 		"processor": "Stripe",
 		"stripe_customer_id": clean.clean_text(row.get("stripe_id")),
+		# Stripe pre-authorised payments: on auto-pay, charged on the card Stripe holds as the
+		# customer's default (billing/card_payments.py).
 		"ppa_enabled": 1 if row.get("stripe_ppa") == 1 else 0,
 		"legacy_payment_method_id": f"stripe-{row['id']}",
 		"legacy_account_id": str(row["id"]),
