@@ -1,0 +1,3 @@
+frappe.query_reports["Paysafe Customers to Move"] = {
+	filters: [],
+};
