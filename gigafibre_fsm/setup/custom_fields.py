@@ -67,6 +67,16 @@ CUSTOM_FIELDS = {
 			"no_copy": 1,
 			"description": "No reminders, suspension notices or suspension for overdue invoices while checked (payment arrangements still apply)",
 		},
+		# The Customer 360 panel, first on the form (public/js/customer_360.js draws it); the
+		# section after it gives the form's own fields back their place.
+		{
+			"fieldname": "customer_360_section",
+			"fieldtype": "Section Break",
+			"label": "Customer 360",
+			"insert_after": "basic_info",
+		},
+		{"fieldname": "customer_360", "fieldtype": "HTML", "insert_after": "customer_360_section"},
+		{"fieldname": "customer_360_end", "fieldtype": "Section Break", "insert_after": "customer_360"},
 	],
 	"Lead": [
 		{
