@@ -238,9 +238,10 @@ def _bank_account(method) -> tuple:
 	return values.account_holder, values.institution_number, values.transit_number, account
 
 
-def scheduled_batch() -> str | None:
-	"""After the day's billing: the debit file of what it left unpaid for bank customers."""
-	name = make_batch(today())
+def scheduled_batch(day: str | None = None) -> str | None:
+	"""After a billing run (billing/delivery.py queues it), and daily from the scheduler for
+	what a run left: the debit file of the period's invoices unpaid by bank customers."""
+	name = make_batch(getdate(day) if day else today())
 	frappe.db.commit()  # nosemgrep: the batch and its file, together
 	return name
 

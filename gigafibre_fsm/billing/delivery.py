@@ -8,6 +8,7 @@ import frappe
 
 EMAIL_JOB = "gigafibre_fsm.billing.delivery.email_invoice"
 CHARGE_JOB = "gigafibre_fsm.orders.unpaid.charge_job"
+DEBITS_JOB = "gigafibre_fsm.billing.bank_debits.scheduled_batch"
 
 
 def email_job_id(invoice: str) -> str:
@@ -70,6 +71,24 @@ def collect_after_commit(invoice: str) -> None:
 		enqueue_after_commit=True,
 		invoice=invoice,
 	)
+
+
+def debits_after_run(day) -> None:
+	"""After a (not dry) billing run commits: the period's bank debit file, written by a worker
+	once the run's invoices are all committed (one job per period at a time)."""
+	day = frappe.utils.getdate(day)
+	frappe.enqueue(
+		DEBITS_JOB,
+		queue="long",
+		job_id=debits_job_id(day),
+		deduplicate=True,
+		enqueue_after_commit=True,
+		day=str(day),
+	)
+
+
+def debits_job_id(day) -> str:
+	return f"gigafibre-bank-debits::{frappe.utils.getdate(day):%Y-%m}"
 
 
 def charge_job_id(invoice: str) -> str:

@@ -10,7 +10,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from gigafibre_fsm.billing import bank_debits, delivery, monthly
 from gigafibre_fsm.exceptions import PaymentDetailsError
-from gigafibre_fsm.tests.test_autopay import drop_job
+from gigafibre_fsm.tests.test_autopay import drop_job, queued, run_job
 from gigafibre_fsm.tests.test_checkout import delete_ledger
 from gigafibre_fsm.tests.utils import (
 	ERPNEXT_DOCTYPES,
@@ -138,6 +138,7 @@ class TestBankDebits(FrappeTestCase):
 		summary = monthly.run(AUG, customers=self.customers)
 		self.assertEqual((summary["invoices"], summary["rejected"]), (5, []))
 		frappe.db.rollback()
+		drop_job(delivery.debits_job_id(AUG))
 		return variable, capped, not_on_auto_pay, card_first, bad_account
 
 	def test_one_file_never_above_the_authorised_amount_each_invoice_once(self):
@@ -241,3 +242,16 @@ class TestBankDebits(FrappeTestCase):
 		frappe.db.commit()  # nosemgrep
 		self.assertEqual(frappe.db.get_value("Payment Entry", made[0], "docstatus"), 2)
 		self.assertEqual(self.invoice_of(variable).outstanding_amount, VARIABLE)
+
+	def test_the_run_queues_its_debit_file_and_a_worker_writes_it(self):
+		variable, capped, *_ = self.billed()
+		delivery.debits_after_run(AUG)
+		frappe.db.commit()  # nosemgrep: queued once the run committed
+		self.assertIsNotNone(queued(delivery.debits_job_id(AUG)))
+		run_job(self, delivery.debits_job_id(AUG))
+		[name] = frappe.get_all("Bank Debit Batch", {"period": "2026-08"}, pluck="name")
+		lines = frappe.get_all("Bank Debit Batch Line", {"parent": name}, ["customer", "amount"])
+		self.assertEqual(
+			{(line.customer, line.amount) for line in lines}, {(variable, VARIABLE), (capped, AUTHORISED)}
+		)
+		self.assertTrue(frappe.db.get_value("Bank Debit Batch", name, "debit_file"))
