@@ -26,10 +26,11 @@ def email_after_commit(invoice: str) -> None:
 	)
 
 
-# How an auto-pay method collects, by processor: a card is charged off-session on the invoice
-# date; a bank account is debited through the debit file (billing/bank_debits.py); a Paysafe
-# token cannot be charged from here (its customers are listed for a move to Stripe).
-AUTO_PAY = {"Stripe": "Stripe", "Bank Draft": "Bank", "Paysafe": "Paysafe"}
+# How an auto-pay method collects, by processor (API.md's "auto_pay"): a card is charged
+# off-session on the invoice date; a bank account is debited through the debit file
+# (billing/bank_debits.py). A Paysafe token cannot be charged from here: never auto-pay, its
+# customers are listed for a move to Stripe (report "Paysafe Customers to Move").
+AUTO_PAY = {"Stripe": "Stripe", "Bank Draft": "Bank"}
 
 
 def auto_pay_method(customer: str) -> frappe._dict | None:
@@ -52,7 +53,8 @@ def auto_pay_method(customer: str) -> frappe._dict | None:
 
 
 def auto_pay(customer: str) -> str | None:
-	"""How the customer pays without being asked: "Stripe", "Bank", "Paysafe" or None."""
+	"""How the customer pays without being asked: "Stripe", "Bank" or None (API.md's
+	``auto_pay`` of ``api.desk.balance``)."""
 	method = auto_pay_method(customer)
 	return AUTO_PAY[method.processor] if method else None
 
