@@ -7,6 +7,7 @@ actions change exactly what they say, for the roles allowed to, and are refused 
 Everything is written in the test's transaction and rolled back after each test."""
 
 import datetime
+import os
 from decimal import Decimal
 
 import frappe
@@ -484,3 +485,99 @@ class TestActions(Customer360Case):
 		with self.assertRaises(frappe.ValidationError):
 			api.resend_payment_link(self.other.customer)  # no order: nothing to send
 		self.assertEqual(frappe.db.count("Order Notification", {"web_order": order}), 2)
+
+
+class TestOnALaptopScreen(FrappeTestCase):
+	"""The panel in headless Chromium at 1366×768, in English and in French (the user's
+	language): every section drawn, nothing wider than the screen, the texts translated, and
+	"Suspend" listing the records it would change. Screenshots in ``GIGAFIBRE_SCREENSHOTS``
+	(default /tmp/gigafibre-customer-360/<site>). The site is served by gunicorn, so the
+	customer is committed, and deleted after."""
+
+	@classmethod
+	def setUpClass(cls):
+		from gigafibre_fsm.tests.browser import check_browser
+		from gigafibre_fsm.tests.live import RunningSite
+
+		super().setUpClass()
+		check_browser()
+		frappe.set_user("Administrator")
+		cls.language = frappe.db.get_value("User", "Administrator", "language")
+		c = make_customer(legacy_customer_id=_legacy("A")).name
+		cls.customer = c
+		home = make_service_location(c, legacy_delivery_id=_legacy("D"))
+		frappe.db.set_value("Service Location", home.name, "status", "Active", update_modified=False)
+		cls.home = home.name
+		make_service_location(c, civic_number="14")
+		for rate in (79.95, 30):
+			sub = make_subscription(home, ITEM, rate=rate, billing_interval="Monthly", start_date=add_days(getdate(), -300))
+			frappe.db.set_value("Service Subscription", sub.name, "status", "Active", update_modified=False)
+		ont = make_equipment(home, serial_number=f"GPON{frappe.generate_hash(length=8).upper()}")
+		frappe.db.set_value("Service Equipment", ont.name, {"status": "Active", "last_inform": now_datetime(), "last_event": "online"})
+		frappe.get_doc({"doctype": "Issue", "subject": "Pas de signal", "customer": c, "issue_type": "Réparation", "service_location": home.name}).insert(ignore_permissions=True)
+		imported(
+			{"doctype": "Payment Arrangement", "customer": c, "amount": 150, "agreed_date": getdate(), "due_date": add_days(getdate(), 5),
+			 "cutoff_date": add_days(getdate(), 9), "status": "Open", "method": "Phone"}
+		)
+		imported({"doctype": "Suspension Log", "customer": c, "from_date": add_days(getdate(), -700), "to_date": add_days(getdate(), -690), "reason": "Non-paiement"})
+		doc = frappe.get_doc("Service Location", home.name)
+		for i in range(3):
+			doc.append("ip_history", {"ip_address": f"10.9.0.{i + 1}", "assigned_on": add_to_date(now_datetime(), days=-30 * i)})
+		doc.flags.ignore_permissions = True
+		doc.save()
+		frappe.db.commit()  # nosemgrep: the served site reads through its own connection
+		cls.site = RunningSite(frappe.local.site, workers=1, threads=4).start()
+		cls.shots = os.environ.get("GIGAFIBRE_SCREENSHOTS") or f"/tmp/gigafibre-customer-360/{frappe.local.site}"
+		os.makedirs(cls.shots, exist_ok=True)
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.site.stop()
+		frappe.db.rollback()
+		frappe.db.set_value("User", "Administrator", "language", cls.language)
+		c = cls.customer
+		locations = frappe.get_all("Service Location", {"customer": c}, pluck="name")
+		frappe.db.delete("IP History", {"parent": ("in", locations)})
+		for doctype in ("Issue", "Payment Arrangement", "Suspension Log", "Service Equipment", "Service Subscription", "Service Location"):
+			frappe.db.delete(doctype, {"customer": c})
+		frappe.db.delete("Customer", c)
+		frappe.db.commit()  # nosemgrep
+		super().tearDownClass()
+
+	def look(self, language: str, expect: list[str]) -> dict:
+		from gigafibre_fsm.tests.browser import run_script
+
+		frappe.db.set_value("User", "Administrator", "language", language)
+		frappe.db.commit()  # nosemgrep: the served site reads it
+		frappe.clear_cache(user="Administrator")
+		return run_script(
+			"customer_360.mjs",
+			{
+				"url": self.site.url,
+				"user": "Administrator",
+				"password": os.environ.get("GIGAFIBRE_ADMIN_PASSWORD", "admin"),
+				"customer": self.customer,
+				"screenshot": f"{self.shots}/customer-360-{language}.png",
+				"expect": expect,
+			},
+			timeout=240,
+		)
+
+	def check(self, seen: dict) -> None:
+		self.assertEqual(
+			seen["sections"],
+			["locations", "subscriptions", "equipment", "voip_lines", "tickets", "dispatch_jobs", "quotes", "invoices",
+			 "payments", "arrangements", "suspensions", "ip_history", "address_history"],
+		)
+		self.assertFalse(seen["overflow"], "the panel is wider than a 1366 px screen")
+		self.assertEqual(seen["missing"], [])
+		self.assertIn("suspend", seen["actions"])
+		self.assertEqual(len(seen["changes"]), 5, seen["changes"])  # 2 services, the home, the flag, a new log
+
+	def test_in_english(self):
+		seen = self.look("en", ["Locations", "Subscriptions", "Next cut-off", "Phone Lines", "Online", "Suspend"])
+		self.check(seen)
+
+	def test_in_french(self):
+		seen = self.look("fr", ["Emplacements", "Abonnements", "Prochaine coupure", "Lignes téléphoniques", "En ligne", "Suspendre"])
+		self.check(seen)

@@ -35,7 +35,8 @@ gigafibre.c360.load = function (frm) {
 gigafibre.c360.esc = (v) => frappe.utils.escape_html(v == null ? "" : String(v));
 gigafibre.c360.money = (v) => (v == null ? "—" : format_currency(v, "CAD"));
 gigafibre.c360.day = (v) => (v ? frappe.datetime.str_to_user(String(v).slice(0, 10)) : "—");
-gigafibre.c360.when = (v) => (v ? frappe.datetime.comment_when(v) : __("never"));
+gigafibre.c360.when = (v) => (v ? frappe.datetime.prettyDate(v) : __("never"));
+gigafibre.c360.hours = (v) => format_number(v || 0, null, 2);
 gigafibre.c360.link = (doctype, name, label) =>
 	name
 		? `<a href="/app/${frappe.router.slug(doctype)}/${encodeURIComponent(name)}">${gigafibre.c360.esc(label || name)}</a>`
@@ -121,7 +122,7 @@ gigafibre.c360.render = function (d) {
 					loc(l.name),
 					c.pill(l.status),
 					c.esc([l.frame, l.slot, l.port].some((x) => x) ? [l.frame, l.slot, l.port].join("/") : "—"),
-					l.hours != null ? frappe.format(l.hours, { fieldtype: "Float", precision: 2 }) : "—",
+					l.hours != null ? c.hours(l.hours) : "—",
 				])))
 	);
 	// Subscriptions.
@@ -180,9 +181,9 @@ gigafibre.c360.render = function (d) {
 				c.table([__("Job"), __("Date"), __("Status"), __("Technicians"), __("Hours")],
 					j.rows.map((r) => [
 						c.link("Dispatch Job", r.name, `${r.name} · ${__(r.job_type || "")}`), c.day(r.scheduled_date), c.pill(r.status),
-						c.esc(r.technicians || "—"), frappe.format(r.hours, { fieldtype: "Float", precision: 2 }),
+						c.esc(r.technicians || "—"), c.hours(r.hours),
 					])),
-				`<span class="text-muted small">${__("{0} h in all", [frappe.format(j.hours, { fieldtype: "Float", precision: 2 })])}</span>`)
+				`<span class="text-muted small">${__("{0} h in all", [c.hours(j.hours)])}</span>`)
 		);
 	}
 	if (d.quotes) {
@@ -271,8 +272,10 @@ gigafibre.c360.changeList = (changes) =>
 			const what = ch.new
 				? __("a new {0}", [__(ch.doctype)])
 				: `${__(ch.doctype)} ${gigafibre.c360.esc(ch.title || ch.name)}`;
+			const label = { is_suspended: __("Suspended"), to_date: __("Until") }[ch.field] || ch.field;
+			const value = (v) => (ch.field === "is_suspended" ? (v ? __("Yes") : __("No")) : gigafibre.c360.day(v));
 			const how = ch.field
-				? `${gigafibre.c360.esc(ch.field)}: ${gigafibre.c360.esc(ch.from ?? "")} → ${gigafibre.c360.esc(ch.to)}`
+				? `${gigafibre.c360.esc(label)}: ${ch.from != null ? value(ch.from) + " → " : ""}${value(ch.to)}`
 				: ch.to
 				? `${__(ch.from)} → ${__(ch.to)}`
 				: "";
