@@ -109,7 +109,15 @@ def main(argv: list[str] | None = None) -> int:
 			"site: "
 			+ ", ".join(
 				f"{frappe.db.count(d):,} {d}"
-				for d in ("Customer", "Service Location", "Service Subscription", "Sales Invoice", "Payment Entry", "Issue", "Dispatch Job")
+				for d in (
+					"Customer",
+					"Service Location",
+					"Service Subscription",
+					"Sales Invoice",
+					"Payment Entry",
+					"Issue",
+					"Dispatch Job",
+				)
 			)
 		)
 		bench_user()
@@ -135,7 +143,9 @@ def build(rng: random.Random) -> None:
 	today = getdate()
 	now = now_datetime()
 	std = {"owner": "Administrator", "modified_by": "Administrator", "creation": now, "modified": now}
-	company = frappe.db.get_single_value("Gigafibre Settings", "company") or frappe.db.get_value("Company", {}, "name")
+	company = frappe.db.get_single_value("Gigafibre Settings", "company") or frappe.db.get_value(
+		"Company", {}, "name"
+	)
 	receivable = frappe.db.get_value("Company", company, "default_receivable_account")
 	item = frappe.db.get_value("Item", {"service_type": "internet"}, "name") or "FTTH500I"
 
@@ -155,12 +165,32 @@ def build(rng: random.Random) -> None:
 	insert(
 		"Customer",
 		[
-			{"name": name, "customer_name": f"Client 360 {i}", "customer_type": "Individual", "customer_group": group,
-			 "territory": territory, "legacy_customer_id": f"{PREFIX}{i}", "is_suspended": 0, "docstatus": 0, **std}
+			{
+				"name": name,
+				"customer_name": f"Client 360 {i}",
+				"customer_type": "Individual",
+				"customer_group": group,
+				"territory": territory,
+				"legacy_customer_id": f"{PREFIX}{i}",
+				"is_suspended": 0,
+				"docstatus": 0,
+				**std,
+			}
 			for i, name in enumerate(customers)
 		]
-		+ [{"name": HERO, "customer_name": "Client 360 Historique", "customer_type": "Individual", "customer_group": group,
-			"territory": territory, "legacy_customer_id": f"{PREFIX}HERO", "is_suspended": 0, "docstatus": 0, **std}],
+		+ [
+			{
+				"name": HERO,
+				"customer_name": "Client 360 Historique",
+				"customer_type": "Individual",
+				"customer_group": group,
+				"territory": territory,
+				"legacy_customer_id": f"{PREFIX}HERO",
+				"is_suspended": 0,
+				"docstatus": 0,
+				**std,
+			}
+		],
 	)
 
 	def owners(kind: str) -> list[str]:
@@ -172,10 +202,19 @@ def build(rng: random.Random) -> None:
 		name = f"{PREFIX}L-{i:05d}"
 		locations_of.setdefault(customer, []).append(name)
 		loc_rows.append(
-			{"name": name, "customer": customer, "location_title": f"{i} Rue du Banc, Saint-Adrien",
-			 "address_line": f"{i} Rue du Banc", "city": "Saint-Adrien", "postal_code": "J0A 1C0",
-			 "status": rng.choice(["Active"] * 8 + ["Disconnected", "Pending Install"]), "connection_type": "Fibre",
-			 "legacy_delivery_id": f"{PREFIX}{i}", "docstatus": 0, **std}
+			{
+				"name": name,
+				"customer": customer,
+				"location_title": f"{i} Rue du Banc, Saint-Adrien",
+				"address_line": f"{i} Rue du Banc",
+				"city": "Saint-Adrien",
+				"postal_code": "J0A 1C0",
+				"status": rng.choice(["Active"] * 8 + ["Disconnected", "Pending Install"]),
+				"connection_type": "Fibre",
+				"legacy_delivery_id": f"{PREFIX}{i}",
+				"docstatus": 0,
+				**std,
+			}
 		)
 	insert("Service Location", loc_rows)
 
@@ -185,27 +224,55 @@ def build(rng: random.Random) -> None:
 	insert(
 		"Service Subscription",
 		[
-			{"name": f"{PREFIX}S-{i:05d}", "customer": c, "service_location": location(c), "item": item, "item_name": item,
-			 "status": rng.choice(["Active"] * 6 + ["Cancelled"] * 3 + ["Suspended"]), "rate": rng.choice([49.95, 79.95, 99.95, 30, 28.95]),
-			 "billing_interval": "Monthly", "start_date": day_back(2000), "legacy_service_id": f"{PREFIX}{i}", "docstatus": 0, **std}
+			{
+				"name": f"{PREFIX}S-{i:05d}",
+				"customer": c,
+				"service_location": location(c),
+				"item": item,
+				"item_name": item,
+				"status": rng.choice(["Active"] * 6 + ["Cancelled"] * 3 + ["Suspended"]),
+				"rate": rng.choice([49.95, 79.95, 99.95, 30, 28.95]),
+				"billing_interval": "Monthly",
+				"start_date": day_back(2000),
+				"legacy_service_id": f"{PREFIX}{i}",
+				"docstatus": 0,
+				**std,
+			}
 			for i, c in enumerate(owners("subscriptions"))
 		],
 	)
 	insert(
 		"Service Equipment",
 		[
-			{"name": f"{PREFIX}E-{i:05d}", "customer": c, "service_location": location(c),
-			 "equipment_type": rng.choice(["ONT", "Router", "TV Box", "IP Phone"]), "status": "Active",
-			 "serial_number": f"B360{i:08X}", "last_inform": add_to_date(now, minutes=-rng.randint(0, 600)),
-			 "last_event": "online", "docstatus": 0, **std}
+			{
+				"name": f"{PREFIX}E-{i:05d}",
+				"customer": c,
+				"service_location": location(c),
+				"equipment_type": rng.choice(["ONT", "Router", "TV Box", "IP Phone"]),
+				"status": "Active",
+				"serial_number": f"B360{i:08X}",
+				"last_inform": add_to_date(now, minutes=-rng.randint(0, 600)),
+				"last_event": "online",
+				"docstatus": 0,
+				**std,
+			}
 			for i, c in enumerate(owners("equipment"))
 		],
 	)
 	insert(
 		"VoIP Line",
 		[
-			{"name": f"{PREFIX}V-{i}", "customer": HERO, "service_location": location(HERO), "did": f"81955590{i:02d}",
-			 "status": "Active", "e911_street": "Rue du Banc", "e911_synced": 1, "docstatus": 0, **std}
+			{
+				"name": f"{PREFIX}V-{i}",
+				"customer": HERO,
+				"service_location": location(HERO),
+				"did": f"81955590{i:02d}",
+				"status": "Active",
+				"e911_street": "Rue du Banc",
+				"e911_synced": 1,
+				"docstatus": 0,
+				**std,
+			}
 			for i in range(LONG["voip_lines"])
 		],
 	)
@@ -217,15 +284,41 @@ def build(rng: random.Random) -> None:
 		outstanding = total if rng.random() < 0.08 else 0
 		name = f"{PREFIX}SI-{i:06d}"
 		invoices.append(
-			{"name": name, "customer": c, "customer_name": c, "company": company, "posting_date": posted,
-			 "due_date": add_days(posted, 15), "grand_total": total, "base_grand_total": total, "outstanding_amount": outstanding,
-			 "status": "Unpaid" if outstanding else "Paid", "currency": "CAD", "debit_to": receivable, "docstatus": 1, **std}
+			{
+				"name": name,
+				"customer": c,
+				"customer_name": c,
+				"company": company,
+				"posting_date": posted,
+				"due_date": add_days(posted, 15),
+				"grand_total": total,
+				"base_grand_total": total,
+				"outstanding_amount": outstanding,
+				"status": "Unpaid" if outstanding else "Paid",
+				"currency": "CAD",
+				"debit_to": receivable,
+				"docstatus": 1,
+				**std,
+			}
 		)
 		ledger.append(
-			{"name": f"{PREFIX}PLE-SI-{i:06d}", "company": company, "posting_date": posted, "account_type": "Receivable",
-			 "account": receivable, "party_type": "Customer", "party": c, "voucher_type": "Sales Invoice", "voucher_no": name,
-			 "against_voucher_type": "Sales Invoice", "against_voucher_no": name, "amount": total, "delinked": 0,
-			 "docstatus": 1, **std}
+			{
+				"name": f"{PREFIX}PLE-SI-{i:06d}",
+				"company": company,
+				"posting_date": posted,
+				"account_type": "Receivable",
+				"account": receivable,
+				"party_type": "Customer",
+				"party": c,
+				"voucher_type": "Sales Invoice",
+				"voucher_no": name,
+				"against_voucher_type": "Sales Invoice",
+				"against_voucher_no": name,
+				"amount": total,
+				"delinked": 0,
+				"docstatus": 1,
+				**std,
+			}
 		)
 	insert("Sales Invoice", invoices)
 	payments = []
@@ -234,32 +327,77 @@ def build(rng: random.Random) -> None:
 		amount = rng.choice([57.49, 114.98, 25.0])
 		name = f"{PREFIX}PE-{i:06d}"
 		payments.append(
-			{"name": name, "payment_type": "Receive", "party_type": "Customer", "party": c, "company": company,
-			 "posting_date": posted, "paid_amount": amount, "received_amount": amount, "unallocated_amount": 0,
-			 "paid_from": receivable, "mode_of_payment": "Credit Card", "reference_no": name, "docstatus": 1, **std}
+			{
+				"name": name,
+				"payment_type": "Receive",
+				"party_type": "Customer",
+				"party": c,
+				"company": company,
+				"posting_date": posted,
+				"paid_amount": amount,
+				"received_amount": amount,
+				"unallocated_amount": 0,
+				"paid_from": receivable,
+				"mode_of_payment": "Credit Card",
+				"reference_no": name,
+				"docstatus": 1,
+				**std,
+			}
 		)
 		ledger.append(
-			{"name": f"{PREFIX}PLE-PE-{i:06d}", "company": company, "posting_date": posted, "account_type": "Receivable",
-			 "account": receivable, "party_type": "Customer", "party": c, "voucher_type": "Payment Entry", "voucher_no": name,
-			 "against_voucher_type": "Payment Entry", "against_voucher_no": name, "amount": -amount, "delinked": 0,
-			 "docstatus": 1, **std}
+			{
+				"name": f"{PREFIX}PLE-PE-{i:06d}",
+				"company": company,
+				"posting_date": posted,
+				"account_type": "Receivable",
+				"account": receivable,
+				"party_type": "Customer",
+				"party": c,
+				"voucher_type": "Payment Entry",
+				"voucher_no": name,
+				"against_voucher_type": "Payment Entry",
+				"against_voucher_no": name,
+				"amount": -amount,
+				"delinked": 0,
+				"docstatus": 1,
+				**std,
+			}
 		)
 	insert("Payment Entry", payments)
 	insert("Payment Ledger Entry", ledger)
 	insert(
 		"Quotation",
 		[
-			{"name": f"{PREFIX}Q-{i}", "quotation_to": "Customer", "party_name": HERO, "customer_name": HERO, "company": company,
-			 "transaction_date": day_back(1500), "status": "Open", "grand_total": 99.95, "currency": "CAD", "docstatus": 1, **std}
+			{
+				"name": f"{PREFIX}Q-{i}",
+				"quotation_to": "Customer",
+				"party_name": HERO,
+				"customer_name": HERO,
+				"company": company,
+				"transaction_date": day_back(1500),
+				"status": "Open",
+				"grand_total": 99.95,
+				"currency": "CAD",
+				"docstatus": 1,
+				**std,
+			}
 			for i in range(LONG["quotes"])
 		],
 	)
 	insert(
 		"Issue",
 		[
-			{"name": f"{PREFIX}I-{i:05d}", "subject": f"Ticket {i}", "customer": c, "service_location": location(c),
-			 "status": rng.choice(["Open", "Replied", "Closed", "Closed", "Closed"]), "issue_type": "Support",
-			 "opening_date": day_back(1500), "docstatus": 0, **std}
+			{
+				"name": f"{PREFIX}I-{i:05d}",
+				"subject": f"Ticket {i}",
+				"customer": c,
+				"service_location": location(c),
+				"status": rng.choice(["Open", "Replied", "Closed", "Closed", "Closed"]),
+				"issue_type": "Support",
+				"opening_date": day_back(1500),
+				"docstatus": 0,
+				**std,
+			}
 			for i, c in enumerate(owners("tickets"))
 		],
 	)
@@ -268,48 +406,99 @@ def build(rng: random.Random) -> None:
 		day = day_back(1100)
 		name = f"{PREFIX}DJ-{i:05d}"
 		jobs.append(
-			{"name": name, "customer": c, "service_location": location(c), "job_type": "Repair", "status": "Completed",
-			 "scheduled_date": day, "legacy_bon_travail_id": f"{PREFIX}{i}", "docstatus": 0, **std}
+			{
+				"name": name,
+				"customer": c,
+				"service_location": location(c),
+				"job_type": "Repair",
+				"status": "Completed",
+				"scheduled_date": day,
+				"legacy_bon_travail_id": f"{PREFIX}{i}",
+				"docstatus": 0,
+				**std,
+			}
 		)
 		for idx, tech in enumerate(("Administrator", USER), 1):
 			technicians.append(
-				{"name": f"{name}-T{idx}", "parent": name, "parenttype": "Dispatch Job", "parentfield": "technicians", "idx": idx,
-				 "technician": tech, "hours": rng.choice([0.5, 1, 1.5, 2.25]), "docstatus": 0, **std}
+				{
+					"name": f"{name}-T{idx}",
+					"parent": name,
+					"parenttype": "Dispatch Job",
+					"parentfield": "technicians",
+					"idx": idx,
+					"technician": tech,
+					"hours": rng.choice([0.5, 1, 1.5, 2.25]),
+					"docstatus": 0,
+					**std,
+				}
 			)
 	insert("Dispatch Job", jobs)
 	insert("Dispatch Job Technician", technicians)
 	insert(
 		"Payment Arrangement",
 		[
-			{"name": f"{PREFIX}PA-{i:05d}", "customer": c, "amount": 150, "status": rng.choice(["Completed"] * 7 + ["Open"] * 3),
-			 "agreed_date": day_back(1500), "due_date": day_back(10), "cutoff_date": add_days(today, rng.randint(1, 20)),
-			 "method": "Phone", "docstatus": 0, **std}
+			{
+				"name": f"{PREFIX}PA-{i:05d}",
+				"customer": c,
+				"amount": 150,
+				"status": rng.choice(["Completed"] * 7 + ["Open"] * 3),
+				"agreed_date": day_back(1500),
+				"due_date": day_back(10),
+				"cutoff_date": add_days(today, rng.randint(1, 20)),
+				"method": "Phone",
+				"docstatus": 0,
+				**std,
+			}
 			for i, c in enumerate(owners("arrangements"))
 		],
 	)
 	insert(
 		"Suspension Log",
 		[
-			{"name": f"{PREFIX}SU-{i:05d}", "customer": c, "from_date": day_back(1500), "to_date": day_back(100),
-			 "reason": "Non-paiement", "docstatus": 0, **std}
+			{
+				"name": f"{PREFIX}SU-{i:05d}",
+				"customer": c,
+				"from_date": day_back(1500),
+				"to_date": day_back(100),
+				"reason": "Non-paiement",
+				"docstatus": 0,
+				**std,
+			}
 			for i, c in enumerate(owners("suspensions"))
 		],
 	)
 	insert(
 		"IP History",
 		[
-			{"name": f"{PREFIX}IP-{i:06d}", "parent": location(c), "parenttype": "Service Location", "parentfield": "ip_history",
-			 "idx": i, "ip_address": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}",
-			 "assigned_on": add_to_date(now, days=-rng.randint(0, 2000)), "docstatus": 0, **std}
+			{
+				"name": f"{PREFIX}IP-{i:06d}",
+				"parent": location(c),
+				"parenttype": "Service Location",
+				"parentfield": "ip_history",
+				"idx": i,
+				"ip_address": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}",
+				"assigned_on": add_to_date(now, days=-rng.randint(0, 2000)),
+				"docstatus": 0,
+				**std,
+			}
 			for i, c in enumerate(owners("ip_history"))
 		],
 	)
 	insert(
 		"Address History",
 		[
-			{"name": f"{PREFIX}AH-{i:03d}", "parent": location(HERO), "parenttype": "Service Location",
-			 "parentfield": "address_history", "idx": i, "changed_on": add_to_date(now, days=-30 * i),
-			 "address_line": f"{i} Ancienne Rue", "city": "Saint-Adrien", "docstatus": 0, **std}
+			{
+				"name": f"{PREFIX}AH-{i:03d}",
+				"parent": location(HERO),
+				"parenttype": "Service Location",
+				"parentfield": "address_history",
+				"idx": i,
+				"changed_on": add_to_date(now, days=-30 * i),
+				"address_line": f"{i} Ancienne Rue",
+				"city": "Saint-Adrien",
+				"docstatus": 0,
+				**std,
+			}
 			for i in range(LONG["address_history"])
 		],
 	)
@@ -327,9 +516,9 @@ def bench_user() -> None:
 	import frappe
 
 	if not frappe.db.exists("User", USER):
-		frappe.get_doc({"doctype": "User", "email": USER, "first_name": "Bench", "send_welcome_email": 0}).insert(
-			ignore_permissions=True
-		)
+		frappe.get_doc(
+			{"doctype": "User", "email": USER, "first_name": "Bench", "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
 		frappe.get_doc("User", USER).add_roles("Gigafibre Support", "Collections")
 		frappe.db.commit()
 
@@ -355,8 +544,21 @@ def measure(runs: int) -> None:
 		+ ", ".join(
 			f"{len(v) if isinstance(v, list) else len(v['rows']) if isinstance(v, dict) and 'rows' in v else '-'} {k}"
 			for k, v in answer.items()
-			if k in ("locations", "subscriptions", "equipment", "voip_lines", "invoices", "payments", "dispatch_jobs",
-					 "quotes", "arrangements", "suspensions", "ip_history", "address_history")
+			if k
+			in (
+				"locations",
+				"subscriptions",
+				"equipment",
+				"voip_lines",
+				"invoices",
+				"payments",
+				"dispatch_jobs",
+				"quotes",
+				"arrangements",
+				"suspensions",
+				"ip_history",
+				"address_history",
+			)
 		)
 		+ f", {len(answer['tickets']['open'])} open tickets of {answer['tickets']['total']}"
 	)

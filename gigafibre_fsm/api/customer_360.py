@@ -67,7 +67,9 @@ def send_technician(
 	notes: str | None = None,
 ) -> dict:
 	with Refusals():
-		return customer_360.send_technician(customer, service_location, job_type, preferred_date, issue, notes)
+		return customer_360.send_technician(
+			customer, service_location, job_type, preferred_date, issue, notes
+		)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -76,3 +78,11 @@ def resend_payment_link(customer: str | None = None) -> dict:
 	frappe.has_permission("Customer", "read", customer, throw=True)
 	with Refusals():
 		return customer_360.resend_payment_link(customer)
+
+
+@frappe.whitelist(methods=["POST"])
+def convert_quote(
+	customer: str | None = None, quotation: str | None = None, service_location: str | None = None
+) -> dict:
+	with Refusals():
+		return customer_360.convert_quote(customer, quotation, service_location)

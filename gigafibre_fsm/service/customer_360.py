@@ -263,7 +263,7 @@ def _history(doctype: str, locations: list[str], fields: list[str], date_field: 
 def _quotes(customer: str) -> list[dict]:
 	rows = frappe.db.sql(
 		"""select name, transaction_date, valid_till, status, docstatus, grand_total, currency,
-			legacy_soumission_id
+			legacy_soumission_id, converted_location
 		from `tabQuotation` where quotation_to = 'Customer' and party_name = %s
 		order by transaction_date desc, creation desc limit %s""",
 		(customer, MAX_ROWS),
@@ -328,9 +328,7 @@ def _balance(customer: str, day: datetime.date) -> dict:
 		cutoff, why = balance["arrangement"]["cutoff"], "arrangement"
 	elif balance["overdue"] > 0 and not balance["suspended"]:
 		paused = frappe.db.get_value("Customer", customer, "collections_paused")
-		oldest = next(
-			(i for i in balance["invoices"] if i["outstanding"] > 0 and i["due_date"]), None
-		)
+		oldest = next((i for i in balance["invoices"] if i["outstanding"] > 0 and i["due_date"]), None)
 		ladder = collections.ladder_from(frappe.get_cached_doc("Gigafibre Settings"))
 		if oldest and not paused and ladder.suspension:
 			cutoff, why = str(add_days(getdate(oldest["due_date"]), ladder.suspension)), "dunning"
@@ -381,9 +379,7 @@ def _has_role(*roles: str) -> bool:
 def actions_allowed(customer: str, head=None) -> dict:
 	"""Which of the panel's actions the user may take on this customer (the buttons shown)."""
 	head = head or frappe.db.get_value("Customer", customer, ["is_suspended"], as_dict=True)
-	collector = _has_role(*COLLECTORS) and bool(
-		frappe.has_permission("Customer", "write", customer)
-	)
+	collector = _has_role(*COLLECTORS) and bool(frappe.has_permission("Customer", "write", customer))
 	return {
 		"suspend": collector and not head.is_suspended,
 		"restore": collector and bool(head.is_suspended),
@@ -391,6 +387,7 @@ def actions_allowed(customer: str, head=None) -> dict:
 		"ticket": _can("Issue", "create"),
 		"technician": _can("Dispatch Job", "create"),
 		"payment_link": _has_role(*LINK_SENDERS) and bool(latest_order(customer)),
+		"convert_quote": _can("Quotation") and _can("Service Subscription", "create"),
 	}
 
 
@@ -572,3 +569,73 @@ def resend_payment_link(customer: str | None) -> dict:
 	if not notifications:
 		refuse("customer", _("Order {0} has neither a phone number nor an email").format(order))
 	return {"order": order, "notifications": notifications, **_link_facts(order)}
+
+
+# What a quote's line becomes when it is converted: the services billed every month (the one-time
+# lines — installation, equipment, fees — are the installation's, not a subscription).
+RECURRING = ("internet", "tv", "tv_addon", "phone", "discount")
+
+
+def convert_quote(customer: str | None, quotation: str | None, service_location: str | None) -> dict:
+	"""A quote the customer accepted becomes services at one of its locations: one Pending Service
+	Subscription per recurring line, at the quote's rate (installation then activates them). Once
+	per quote: the quote keeps the location it was converted for."""
+	customer = check_customer(customer)
+	location = _location_of(customer, service_location, required=True)
+	quote = frappe.db.get_value(
+		"Quotation",
+		quotation or "",
+		["name", "party_name", "quotation_to", "docstatus", "status", "converted_location"],
+		as_dict=True,
+	)
+	if not quote or quote.quotation_to != "Customer" or quote.party_name != customer:
+		refuse(
+			"quotation",
+			_("Quote {0} is not {1}'s").format(quotation or "", customer),
+			frappe.DoesNotExistError,
+		)
+	frappe.has_permission("Quotation", "read", quote.name, throw=True)
+	if quote.converted_location:
+		refuse(
+			"quotation",
+			_("Quote {0} was already converted for {1}").format(quote.name, quote.converted_location),
+		)
+	if quote.docstatus == 2 or quote.status in ("Lost", "Expired"):
+		refuse(
+			"quotation",
+			_("Quote {0} is {1}: it cannot be converted").format(quote.name, _(quote.status or "Cancelled")),
+		)
+	lines = frappe.db.sql(
+		"""select qi.item_code, qi.item_name, qi.qty, qi.rate, i.service_type
+		from `tabQuotation Item` qi join `tabItem` i on i.name = qi.item_code
+		where qi.parent = %s and qi.parenttype = 'Quotation' and i.service_type in %s
+			and ifnull(i.billing_interval, '') != 'Once'
+		order by qi.idx""",
+		(quote.name, RECURRING),
+		as_dict=True,
+	)
+	if not lines:
+		refuse("quotation", _("Quote {0} has no monthly service to convert").format(quote.name))
+	subscriptions = []
+	for line in lines:
+		for _unit in range(max(1, int(line.qty or 1))):
+			subscriptions.append(
+				frappe.get_doc(
+					{
+						"doctype": "Service Subscription",
+						"customer": customer,
+						"service_location": location,
+						"item": line.item_code,
+						"item_name": line.item_name,
+						"service_type": line.service_type,
+						"rate": line.rate,
+						"billing_interval": "Monthly",
+						"status": "Pending",
+						"notes": _("From quote {0}").format(quote.name),
+					}
+				)
+				.insert()
+				.name
+			)
+	frappe.db.set_value("Quotation", quote.name, "converted_location", location)
+	return {"quotation": quote.name, "service_location": location, "subscriptions": subscriptions}

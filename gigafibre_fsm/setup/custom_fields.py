@@ -404,6 +404,17 @@ CUSTOM_FIELDS = {
 			"read_only": 1,
 			"no_copy": 1,
 		},
+		# The location a quote became services at (the Customer 360's "Convert to service"), once.
+		{
+			"fieldname": "converted_location",
+			"fieldtype": "Link",
+			"label": "Converted to Service At",
+			"options": "Service Location",
+			"insert_after": "legacy_soumission_id",
+			"read_only": 1,
+			"no_copy": 1,
+			"allow_on_submit": 1,
+		},
 	],
 	# A technician's skills, which dispatch matches with a job's required tags.
 	"User": [

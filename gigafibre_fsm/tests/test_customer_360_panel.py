@@ -52,7 +52,10 @@ class History:
 		self.cottage = make_service_location(c, civic_number="3", street="Chemin du Lac").name
 		frappe.db.set_value("Service Location", self.home, "status", "Active", update_modified=False)
 		frappe.db.set_value(
-			"Service Location", self.old, {"status": "Disconnected", "status_reason": "Déménagé"}, update_modified=False
+			"Service Location",
+			self.old,
+			{"status": "Disconnected", "status_reason": "Déménagé"},
+			update_modified=False,
 		)
 		home = frappe.get_doc("Service Location", self.home)
 		self.subs = {}
@@ -64,16 +67,33 @@ class History:
 			("by_hand", "Suspended", 28.95, "Monthly"),
 		):
 			sub = make_subscription(
-				home, ITEM, rate=rate, billing_interval=interval, start_date=add_days(today, -800), legacy_service_id=_legacy("S")
+				home,
+				ITEM,
+				rate=rate,
+				billing_interval=interval,
+				start_date=add_days(today, -800),
+				legacy_service_id=_legacy("S"),
 			)
 			frappe.db.set_value("Service Subscription", sub.name, "status", status, update_modified=False)
 			self.subs[key] = sub.name
 		now = now_datetime()
 		self.ont = make_equipment(home, serial_number=f"GPON{frappe.generate_hash(length=8).upper()}").name
-		self.router = make_equipment(home, equipment_type="Router", serial_number=f"RT{frappe.generate_hash(length=8).upper()}").name
-		self.tv_box = make_equipment(home, equipment_type="TV Box", serial_number=f"TV{frappe.generate_hash(length=8).upper()}").name
-		frappe.db.set_value("Service Equipment", self.ont, {"status": "Active", "last_inform": add_to_date(now, minutes=-5), "last_event": "online"})
-		frappe.db.set_value("Service Equipment", self.router, {"status": "Active", "last_inform": add_to_date(now, hours=-3), "last_event": "boot"})
+		self.router = make_equipment(
+			home, equipment_type="Router", serial_number=f"RT{frappe.generate_hash(length=8).upper()}"
+		).name
+		self.tv_box = make_equipment(
+			home, equipment_type="TV Box", serial_number=f"TV{frappe.generate_hash(length=8).upper()}"
+		).name
+		frappe.db.set_value(
+			"Service Equipment",
+			self.ont,
+			{"status": "Active", "last_inform": add_to_date(now, minutes=-5), "last_event": "online"},
+		)
+		frappe.db.set_value(
+			"Service Equipment",
+			self.router,
+			{"status": "Active", "last_inform": add_to_date(now, hours=-3), "last_event": "boot"},
+		)
 		self.voip = None
 		if phone_line:
 			line = frappe.get_doc(
@@ -94,8 +114,13 @@ class History:
 		self.tickets = {}
 		for key, status in (("open", "Open"), ("replied", "Replied"), ("closed", "Closed")):
 			issue = frappe.get_doc(
-				{"doctype": "Issue", "subject": f"Pas de signal {key}", "customer": c, "issue_type": "Réparation",
-				 "service_location": self.home}
+				{
+					"doctype": "Issue",
+					"subject": f"Pas de signal {key}",
+					"customer": c,
+					"issue_type": "Réparation",
+					"service_location": self.home,
+				}
 			).insert(ignore_permissions=True)
 			frappe.db.set_value("Issue", issue.name, "status", status, update_modified=False)
 			self.tickets[key] = issue.name
@@ -119,26 +144,32 @@ class History:
 					"technicians": [
 						{
 							"technician": tech,
-							"arrival_time": datetime.datetime.combine(day, datetime.time()) + datetime.timedelta(hours=start),
-							"departure_time": datetime.datetime.combine(day, datetime.time()) + datetime.timedelta(hours=end),
+							"arrival_time": datetime.datetime.combine(day, datetime.time())
+							+ datetime.timedelta(hours=start),
+							"departure_time": datetime.datetime.combine(day, datetime.time())
+							+ datetime.timedelta(hours=end),
 						}
 						for tech, start, end in rows
 					],
 				}
 			)
 			self.jobs[key] = job.name
-		self.quote = frappe.get_doc(
-			{
-				"doctype": "Quotation",
-				"quotation_to": "Customer",
-				"party_name": c,
-				"company": frappe.db.get_single_value("Gigafibre Settings", "company"),
-				"transaction_date": add_days(today, -500),
-				"valid_till": add_days(today, -470),
-				"legacy_soumission_id": _legacy("Q"),
-				"items": [{"item_code": ITEM, "qty": 1, "rate": 99.95}],
-			}
-		).insert(ignore_permissions=True).name
+		self.quote = (
+			frappe.get_doc(
+				{
+					"doctype": "Quotation",
+					"quotation_to": "Customer",
+					"party_name": c,
+					"company": frappe.db.get_single_value("Gigafibre Settings", "company"),
+					"transaction_date": add_days(today, -500),
+					"valid_till": add_days(today, -470),
+					"legacy_soumission_id": _legacy("Q"),
+					"items": [{"item_code": ITEM, "qty": 1, "rate": 99.95}],
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
 		# Three old invoices: one paid, one half paid and overdue, one not yet due; a payment on account.
 		self.invoices = {
 			"paid": invoice(c, "57.49", posting=add_days(today, -95), due=add_days(today, -80)),
@@ -152,25 +183,64 @@ class History:
 		}
 		self.arrangements = {
 			"old": imported(
-				{"doctype": "Payment Arrangement", "customer": c, "amount": 80, "agreed_date": add_days(today, -300),
-				 "due_date": add_days(today, -290), "cutoff_date": add_days(today, -285), "status": "Completed",
-				 "method": "Cheque", "legacy_accord_id": _legacy("AC")}
+				{
+					"doctype": "Payment Arrangement",
+					"customer": c,
+					"amount": 80,
+					"agreed_date": add_days(today, -300),
+					"due_date": add_days(today, -290),
+					"cutoff_date": add_days(today, -285),
+					"status": "Completed",
+					"method": "Cheque",
+					"legacy_accord_id": _legacy("AC"),
+				}
 			).name,
 			"open": frappe.get_doc(
-				{"doctype": "Payment Arrangement", "customer": c, "amount": 100, "agreed_date": today,
-				 "due_date": add_days(today, 5), "cutoff_date": add_days(today, 9), "status": "Open", "method": "Phone"}
-			).insert(ignore_permissions=True).name,
+				{
+					"doctype": "Payment Arrangement",
+					"customer": c,
+					"amount": 100,
+					"agreed_date": today,
+					"due_date": add_days(today, 5),
+					"cutoff_date": add_days(today, 9),
+					"status": "Open",
+					"method": "Phone",
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name,
 		}
 		self.suspension = imported(
-			{"doctype": "Suspension Log", "customer": c, "from_date": add_days(today, -700), "to_date": add_days(today, -690),
-			 "reason": "Non-paiement (ancien système)", "legacy_suspension_id": _legacy("SU")}
+			{
+				"doctype": "Suspension Log",
+				"customer": c,
+				"from_date": add_days(today, -700),
+				"to_date": add_days(today, -690),
+				"reason": "Non-paiement (ancien système)",
+				"legacy_suspension_id": _legacy("SU"),
+			}
 		).name
 		for location, rows in ((self.home, 5), (self.old, 2)):
 			doc = frappe.get_doc("Service Location", location)
 			for i in range(rows):
-				doc.append("ip_history", {"ip_address": f"10.0.{rows}.{i + 1}", "assigned_on": add_to_date(now, days=-30 * (i + 1)), "legacy_ip_history_id": _legacy("IP")})
+				doc.append(
+					"ip_history",
+					{
+						"ip_address": f"10.0.{rows}.{i + 1}",
+						"assigned_on": add_to_date(now, days=-30 * (i + 1)),
+						"legacy_ip_history_id": _legacy("IP"),
+					},
+				)
 			if location == self.home:
-				doc.append("address_history", {"changed_on": add_to_date(now, days=-900), "address_line": "5 Rue du Moulin", "city": "Saint-Adrien", "postal_code": "J0A 1C0"})
+				doc.append(
+					"address_history",
+					{
+						"changed_on": add_to_date(now, days=-900),
+						"address_line": "5 Rue du Moulin",
+						"city": "Saint-Adrien",
+						"postal_code": "J0A 1C0",
+					},
+				)
 			doc.flags.ignore_permissions = True
 			doc.save()
 
@@ -245,7 +315,9 @@ class Customer360Case(FrappeTestCase):
 
 	def setUp(self):
 		frappe.set_user("Administrator")
-		self.other = History(phone_line=False, technicians="c360-other-tech")  # someone else's history: none of it may show
+		self.other = History(
+			phone_line=False, technicians="c360-other-tech"
+		)  # someone else's history: none of it may show
 		self.h = History()
 		self.users = {
 			"collections": make_user("c360-collections@example.com", COLLECTIONS),
@@ -271,9 +343,12 @@ class TestWhatThePanelShows(Customer360Case):
 		frappe.set_user("Administrator")
 		d = customer_360.gather(h.customer)
 
-		self.assertEqual(d["customer"]["legacy_customer_id"], frappe.db.get_value("Customer", h.customer, "legacy_customer_id"))
+		self.assertEqual(
+			d["customer"]["legacy_customer_id"],
+			frappe.db.get_value("Customer", h.customer, "legacy_customer_id"),
+		)
 		self.assertEqual(names(d["locations"]), {h.home, h.old, h.cottage})
-		self.assertEqual({l["name"]: l["status"] for l in d["locations"]}[h.old], "Disconnected")
+		self.assertEqual({loc["name"]: loc["status"] for loc in d["locations"]}[h.old], "Disconnected")
 		self.assertEqual(names(d["subscriptions"]["rows"]), set(h.subs.values()))
 		# Active monthly services only: 79.95 + 30.00 (the annual, cancelled and suspended ones are not).
 		self.assertEqual(Decimal(str(d["subscriptions"]["monthly_total"])), Decimal("109.95"))
@@ -287,7 +362,9 @@ class TestWhatThePanelShows(Customer360Case):
 		jobs = {j["name"]: j["hours"] for j in d["dispatch_jobs"]["rows"]}
 		self.assertEqual(jobs, {h.jobs["home"]: 3.5, h.jobs["old"]: 0.75})
 		self.assertEqual(d["dispatch_jobs"]["hours_by_location"], {h.home: 3.5, h.old: 0.75})
-		self.assertEqual({l["name"]: l["hours"] for l in d["locations"]}, {h.home: 3.5, h.old: 0.75, h.cottage: 0.0})
+		self.assertEqual(
+			{loc["name"]: loc["hours"] for loc in d["locations"]}, {h.home: 3.5, h.old: 0.75, h.cottage: 0.0}
+		)
 		self.assertEqual(names(d["quotes"]), {h.quote})
 		self.assertEqual(names(d["invoices"]["rows"]), set(h.invoices.values()))
 		self.assertEqual(d["invoices"]["total"], 3)
@@ -348,11 +425,17 @@ class TestWhatThePanelShows(Customer360Case):
 	def test_the_buttons_each_role_gets(self):
 		expected = {
 			"collections": {"suspend", "arrangement", "ticket", "payment_link"},
-			"support": {"ticket", "technician", "payment_link"},
-			"sales": {"ticket"},
+			"support": {"ticket", "technician", "payment_link", "convert_quote"},
+			"sales": {"ticket", "convert_quote"},
 			"dispatcher": {"ticket", "technician"},
 		}
-		frappe.get_doc({"doctype": "Web Order", "idempotency_key": frappe.generate_hash(length=20), "customer": self.h.customer}).insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "Web Order",
+				"idempotency_key": frappe.generate_hash(length=20),
+				"customer": self.h.customer,
+			}
+		).insert(ignore_permissions=True)
 		for who, allowed in expected.items():
 			self.as_(who)
 			got = {k for k, v in customer_360.actions_allowed(self.h.customer).items() if v}
@@ -363,7 +446,9 @@ class TestActions(Customer360Case):
 	def statuses(self) -> dict:
 		h = self.h
 		rows = {n: frappe.db.get_value("Service Subscription", n, "status") for n in h.subs.values()}
-		rows.update({n: frappe.db.get_value("Service Location", n, "status") for n in (h.home, h.old, h.cottage)})
+		rows.update(
+			{n: frappe.db.get_value("Service Location", n, "status") for n in (h.home, h.old, h.cottage)}
+		)
 		return rows
 
 	def test_suspend_and_restore_change_exactly_what_the_preview_said(self):
@@ -374,17 +459,28 @@ class TestActions(Customer360Case):
 		moved = {(c["doctype"], c["name"]) for c in preview["changes"] if c.get("to") == "Suspended"}
 		self.assertEqual(
 			moved,
-			{("Service Subscription", h.subs["internet"]), ("Service Subscription", h.subs["tv"]),
-			 ("Service Subscription", h.subs["annual"]), ("Service Location", h.home)},
+			{
+				("Service Subscription", h.subs["internet"]),
+				("Service Subscription", h.subs["tv"]),
+				("Service Subscription", h.subs["annual"]),
+				("Service Location", h.home),
+			},
 		)
-		other_before = frappe.get_all("Service Subscription", {"customer": self.other.customer}, ["name", "status"])
+		other_before = frappe.get_all(
+			"Service Subscription", {"customer": self.other.customer}, ["name", "status"]
+		)
 		done = desk.suspend_customer(h.customer, "Client injoignable", notify=0)
 		after = self.statuses()
 		self.assertEqual({n for n in after if after[n] != before[n]}, {name for _dt, name in moved})
 		self.assertTrue(all(after[name] == "Suspended" for _dt, name in moved))
 		self.assertEqual(frappe.db.get_value("Customer", h.customer, "is_suspended"), 1)
-		self.assertEqual(frappe.db.get_value("Suspension Log", done["suspension"], "reason"), "Client injoignable")
-		self.assertEqual(frappe.get_all("Service Subscription", {"customer": self.other.customer}, ["name", "status"]), other_before)
+		self.assertEqual(
+			frappe.db.get_value("Suspension Log", done["suspension"], "reason"), "Client injoignable"
+		)
+		self.assertEqual(
+			frappe.get_all("Service Subscription", {"customer": self.other.customer}, ["name", "status"]),
+			other_before,
+		)
 
 		restore = api.preview(h.customer, "restore")
 		back = {(c["doctype"], c["name"]) for c in restore["changes"] if c.get("to") == "Active"}
@@ -411,7 +507,14 @@ class TestActions(Customer360Case):
 		done = api.new_arrangement(self.h.customer, "150", str(pay_by), str(cutoff), "Phone", "Par téléphone")
 		doc = frappe.get_doc("Payment Arrangement", done["payment_arrangement"])
 		self.assertEqual(
-			(doc.customer, Decimal(str(doc.amount)), doc.status, getdate(doc.due_date), getdate(doc.cutoff_date), doc.agent),
+			(
+				doc.customer,
+				Decimal(str(doc.amount)),
+				doc.status,
+				getdate(doc.due_date),
+				getdate(doc.cutoff_date),
+				doc.agent,
+			),
 			(self.h.customer, Decimal("150"), "Open", pay_by, cutoff, self.users["collections"]),
 		)
 		count = frappe.db.count("Payment Arrangement", {"customer": self.h.customer})
@@ -427,7 +530,10 @@ class TestActions(Customer360Case):
 		self.as_("support")
 		done = api.new_ticket(self.h.customer, "Internet lent", "Support", self.h.home, "Depuis hier")
 		issue = frappe.get_doc("Issue", done["issue"])
-		self.assertEqual((issue.customer, issue.service_location, issue.issue_type, issue.status), (self.h.customer, self.h.home, "Support", "Open"))
+		self.assertEqual(
+			(issue.customer, issue.service_location, issue.issue_type, issue.status),
+			(self.h.customer, self.h.home, "Support", "Open"),
+		)
 		count = frappe.db.count("Issue", {"customer": self.h.customer})
 		with self.assertRaises(frappe.ValidationError) as caught:
 			api.new_ticket(self.h.customer, "Ailleurs", "Support", self.other.home)
@@ -440,10 +546,24 @@ class TestActions(Customer360Case):
 	def test_send_a_technician_makes_one_dispatch_job_at_that_location(self):
 		self.as_("support")
 		ticket = self.h.tickets["open"]
-		done = api.send_technician(self.h.customer, self.h.cottage, "Repair", str(add_days(getdate(), 2)), ticket, "Vérifier la fibre")
+		done = api.send_technician(
+			self.h.customer,
+			self.h.cottage,
+			"Repair",
+			str(add_days(getdate(), 2)),
+			ticket,
+			"Vérifier la fibre",
+		)
 		job = frappe.get_doc("Dispatch Job", done["dispatch_job"])
 		self.assertEqual(
-			(job.customer, job.service_location, job.status, job.job_type, job.issue, getdate(job.preferred_date_1)),
+			(
+				job.customer,
+				job.service_location,
+				job.status,
+				job.job_type,
+				job.issue,
+				getdate(job.preferred_date_1),
+			),
 			(self.h.customer, self.h.cottage, "Scheduled", "Repair", ticket, add_days(getdate(), 2)),
 		)
 		count = frappe.db.count("Dispatch Job", {"customer": self.h.customer})
@@ -457,11 +577,79 @@ class TestActions(Customer360Case):
 				api.send_technician(self.h.customer, self.h.home)
 		self.assertEqual(frappe.db.count("Dispatch Job", {"customer": self.h.customer}), count)
 
+	def test_convert_a_quote_to_service_once(self):
+		quote = frappe.get_doc(
+			{
+				"doctype": "Quotation",
+				"quotation_to": "Customer",
+				"party_name": self.h.customer,
+				"company": frappe.db.get_single_value("Gigafibre Settings", "company"),
+				"items": [
+					{"item_code": "FTTH150I", "qty": 1, "rate": 99.95},
+					{"item_code": "TVBSTANDARD", "qty": 1, "rate": 30},
+					{
+						"item_code": "ACTTELEP",
+						"qty": 1,
+						"rate": 69.95,
+					},  # once: the installation's, not a service
+				],
+			}
+		).insert(ignore_permissions=True)
+		quote.submit()
+		before = set(frappe.get_all("Service Subscription", {"customer": self.h.customer}, pluck="name"))
+		for who in ("technician", "collections", "dispatcher"):
+			self.as_(who)
+			with self.assertRaises(frappe.PermissionError, msg=who):
+				api.convert_quote(self.h.customer, quote.name, self.h.cottage)
+		self.as_("sales")
+		with self.assertRaises(frappe.ValidationError):
+			api.convert_quote(self.h.customer, quote.name, self.other.home)  # someone else's location
+		self.assertEqual(
+			set(frappe.get_all("Service Subscription", {"customer": self.h.customer}, pluck="name")), before
+		)
+		done = api.convert_quote(self.h.customer, quote.name, self.h.cottage)
+		made = frappe.get_all(
+			"Service Subscription",
+			{"name": ("in", done["subscriptions"])},
+			["item", "rate", "status", "service_location", "billing_interval"],
+			order_by="item",
+		)
+		self.assertEqual(
+			[(m.item, Decimal(str(m.rate)), m.status, m.service_location, m.billing_interval) for m in made],
+			[
+				("FTTH150I", Decimal("99.95"), "Pending", self.h.cottage, "Monthly"),
+				("TVBSTANDARD", Decimal("30"), "Pending", self.h.cottage, "Monthly"),
+			],
+		)
+		self.assertEqual(
+			set(frappe.get_all("Service Subscription", {"customer": self.h.customer}, pluck="name")) - before,
+			set(done["subscriptions"]),
+		)
+		self.assertEqual(frappe.db.get_value("Quotation", quote.name, "converted_location"), self.h.cottage)
+		with self.assertRaises(frappe.ValidationError):
+			api.convert_quote(self.h.customer, quote.name, self.h.home)  # once
+		with self.assertRaises(frappe.DoesNotExistError):
+			api.convert_quote(self.h.customer, self.other.quote, self.h.home)
+		self.assertEqual(
+			len(frappe.get_all("Service Subscription", {"customer": self.h.customer})), len(before) + 2
+		)
+		shown = {q["name"]: q["converted_location"] for q in customer_360.gather(self.h.customer)["quotes"]}
+		self.assertEqual(shown[quote.name], self.h.cottage)
+
 	def test_resend_the_payment_link_of_the_customer_s_order(self):
-		order = frappe.get_doc(
-			{"doctype": "Web Order", "idempotency_key": frappe.generate_hash(length=20), "customer": self.h.customer,
-			 "email": "client@example.com", "phone": "8195550142"}
-		).insert(ignore_permissions=True).name
+		order = (
+			frappe.get_doc(
+				{
+					"doctype": "Web Order",
+					"idempotency_key": frappe.generate_hash(length=20),
+					"customer": self.h.customer,
+					"email": "client@example.com",
+					"phone": "8195550142",
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
 		frappe.db.set_value("Sales Invoice", self.h.invoices["current"], "web_order", order)
 		self.as_("support")
 		preview = api.preview(self.h.customer, "payment_link")
@@ -471,10 +659,14 @@ class TestActions(Customer360Case):
 		)
 		done = api.resend_payment_link(self.h.customer)
 		sent = frappe.get_all(
-			"Order Notification", {"web_order": order, "kind": "Payment Link"}, ["channel", "recipient", "status"], order_by="channel"
+			"Order Notification",
+			{"web_order": order, "kind": "Payment Link"},
+			["channel", "recipient", "status"],
+			order_by="channel",
 		)
 		self.assertEqual(
-			[tuple(r.values()) for r in sent], [("Email", "client@example.com", "Queued"), ("SMS", "+18195550142", "Queued")]
+			[tuple(r.values()) for r in sent],
+			[("Email", "client@example.com", "Queued"), ("SMS", "+18195550142", "Queued")],
 		)
 		self.assertEqual(len(done["notifications"]), 2)
 		for who in ("technician", "sales", "dispatcher"):
@@ -510,24 +702,59 @@ class TestOnALaptopScreen(FrappeTestCase):
 		cls.home = home.name
 		make_service_location(c, civic_number="14")
 		for rate in (79.95, 30):
-			sub = make_subscription(home, ITEM, rate=rate, billing_interval="Monthly", start_date=add_days(getdate(), -300))
+			sub = make_subscription(
+				home, ITEM, rate=rate, billing_interval="Monthly", start_date=add_days(getdate(), -300)
+			)
 			frappe.db.set_value("Service Subscription", sub.name, "status", "Active", update_modified=False)
 		ont = make_equipment(home, serial_number=f"GPON{frappe.generate_hash(length=8).upper()}")
-		frappe.db.set_value("Service Equipment", ont.name, {"status": "Active", "last_inform": now_datetime(), "last_event": "online"})
-		frappe.get_doc({"doctype": "Issue", "subject": "Pas de signal", "customer": c, "issue_type": "Réparation", "service_location": home.name}).insert(ignore_permissions=True)
-		imported(
-			{"doctype": "Payment Arrangement", "customer": c, "amount": 150, "agreed_date": getdate(), "due_date": add_days(getdate(), 5),
-			 "cutoff_date": add_days(getdate(), 9), "status": "Open", "method": "Phone"}
+		frappe.db.set_value(
+			"Service Equipment",
+			ont.name,
+			{"status": "Active", "last_inform": now_datetime(), "last_event": "online"},
 		)
-		imported({"doctype": "Suspension Log", "customer": c, "from_date": add_days(getdate(), -700), "to_date": add_days(getdate(), -690), "reason": "Non-paiement"})
+		frappe.get_doc(
+			{
+				"doctype": "Issue",
+				"subject": "Pas de signal",
+				"customer": c,
+				"issue_type": "Réparation",
+				"service_location": home.name,
+			}
+		).insert(ignore_permissions=True)
+		imported(
+			{
+				"doctype": "Payment Arrangement",
+				"customer": c,
+				"amount": 150,
+				"agreed_date": getdate(),
+				"due_date": add_days(getdate(), 5),
+				"cutoff_date": add_days(getdate(), 9),
+				"status": "Open",
+				"method": "Phone",
+			}
+		)
+		imported(
+			{
+				"doctype": "Suspension Log",
+				"customer": c,
+				"from_date": add_days(getdate(), -700),
+				"to_date": add_days(getdate(), -690),
+				"reason": "Non-paiement",
+			}
+		)
 		doc = frappe.get_doc("Service Location", home.name)
 		for i in range(3):
-			doc.append("ip_history", {"ip_address": f"10.9.0.{i + 1}", "assigned_on": add_to_date(now_datetime(), days=-30 * i)})
+			doc.append(
+				"ip_history",
+				{"ip_address": f"10.9.0.{i + 1}", "assigned_on": add_to_date(now_datetime(), days=-30 * i)},
+			)
 		doc.flags.ignore_permissions = True
 		doc.save()
 		frappe.db.commit()  # nosemgrep: the served site reads through its own connection
 		cls.site = RunningSite(frappe.local.site, workers=1, threads=4).start()
-		cls.shots = os.environ.get("GIGAFIBRE_SCREENSHOTS") or f"/tmp/gigafibre-customer-360/{frappe.local.site}"
+		cls.shots = (
+			os.environ.get("GIGAFIBRE_SCREENSHOTS") or f"/tmp/gigafibre-customer-360/{frappe.local.site}"
+		)
 		os.makedirs(cls.shots, exist_ok=True)
 
 	@classmethod
@@ -538,7 +765,14 @@ class TestOnALaptopScreen(FrappeTestCase):
 		c = cls.customer
 		locations = frappe.get_all("Service Location", {"customer": c}, pluck="name")
 		frappe.db.delete("IP History", {"parent": ("in", locations)})
-		for doctype in ("Issue", "Payment Arrangement", "Suspension Log", "Service Equipment", "Service Subscription", "Service Location"):
+		for doctype in (
+			"Issue",
+			"Payment Arrangement",
+			"Suspension Log",
+			"Service Equipment",
+			"Service Subscription",
+			"Service Location",
+		):
 			frappe.db.delete(doctype, {"customer": c})
 		frappe.db.delete("Customer", c)
 		frappe.db.commit()  # nosemgrep
@@ -566,18 +800,45 @@ class TestOnALaptopScreen(FrappeTestCase):
 	def check(self, seen: dict) -> None:
 		self.assertEqual(
 			seen["sections"],
-			["locations", "subscriptions", "equipment", "voip_lines", "tickets", "dispatch_jobs", "quotes", "invoices",
-			 "payments", "arrangements", "suspensions", "ip_history", "address_history"],
+			[
+				"locations",
+				"subscriptions",
+				"equipment",
+				"voip_lines",
+				"tickets",
+				"dispatch_jobs",
+				"quotes",
+				"invoices",
+				"payments",
+				"arrangements",
+				"suspensions",
+				"ip_history",
+				"address_history",
+			],
 		)
 		self.assertFalse(seen["overflow"], "the panel is wider than a 1366 px screen")
 		self.assertEqual(seen["missing"], [])
 		self.assertIn("suspend", seen["actions"])
-		self.assertEqual(len(seen["changes"]), 5, seen["changes"])  # 2 services, the home, the flag, a new log
+		self.assertEqual(
+			len(seen["changes"]), 5, seen["changes"]
+		)  # 2 services, the home, the flag, a new log
 
 	def test_in_english(self):
-		seen = self.look("en", ["Locations", "Subscriptions", "Next cut-off", "Phone Lines", "Online", "Suspend"])
+		seen = self.look(
+			"en", ["Locations", "Subscriptions", "Next cut-off", "Phone Lines", "Online", "Suspend"]
+		)
 		self.check(seen)
 
 	def test_in_french(self):
-		seen = self.look("fr", ["Emplacements", "Abonnements", "Prochaine coupure", "Lignes téléphoniques", "En ligne", "Suspendre"])
+		seen = self.look(
+			"fr",
+			[
+				"Emplacements",
+				"Abonnements",
+				"Prochaine coupure",
+				"Lignes téléphoniques",
+				"En ligne",
+				"Suspendre",
+			],
+		)
 		self.check(seen)

@@ -189,8 +189,15 @@ gigafibre.c360.render = function (d) {
 	if (d.quotes) {
 		cards.push(
 			c.section("quotes", __("Quotes"), d.quotes.length, c.list("Quotation", { party_name: cust.name }),
-				c.table([__("Quote"), __("Date"), __("Status"), __("Total")],
-					d.quotes.map((q) => [c.link("Quotation", q.name), c.day(q.transaction_date), c.pill(q.status), c.money(q.grand_total)])))
+				c.table([__("Quote"), __("Date"), __("Status"), __("Total"), ""],
+					d.quotes.map((q) => [
+						c.link("Quotation", q.name), c.day(q.transaction_date), c.pill(q.status), c.money(q.grand_total),
+						q.converted_location
+							? `<span class="text-muted small">${__("Converted")}: ${loc(q.converted_location)}</span>`
+							: a.convert_quote && q.docstatus !== 2 && !["Lost", "Expired"].includes(q.status)
+							? `<button class="btn btn-xs btn-default" data-action="convert_quote" data-quote="${c.esc(q.name)}">${__("Convert to service")}</button>`
+							: "",
+					])))
 		);
 	}
 	if (d.invoices) {
@@ -262,7 +269,7 @@ gigafibre.c360.style = () => `<style>
 gigafibre.c360.bind = function (frm, $w, d) {
 	$w.find("[data-action]").on("click", (e) => {
 		const action = $(e.currentTarget).attr("data-action");
-		gigafibre.c360.actions[action](frm, d);
+		gigafibre.c360.actions[action](frm, d, $(e.currentTarget).attr("data-quote"));
 	});
 };
 
@@ -273,7 +280,8 @@ gigafibre.c360.changeList = (changes) =>
 				? __("a new {0}", [__(ch.doctype)])
 				: `${__(ch.doctype)} ${gigafibre.c360.esc(ch.title || ch.name)}`;
 			const label = { is_suspended: __("Suspended"), to_date: __("Until") }[ch.field] || ch.field;
-			const value = (v) => (ch.field === "is_suspended" ? (v ? __("Yes") : __("No")) : gigafibre.c360.day(v));
+			const value = (v) =>
+				ch.field === "is_suspended" ? (v ? __("Yes") : __("No")) : ch.field === "to_date" ? gigafibre.c360.day(v) : gigafibre.c360.esc(v);
 			const how = ch.field
 				? `${gigafibre.c360.esc(label)}: ${ch.from != null ? value(ch.from) + " → " : ""}${value(ch.to)}`
 				: ch.to
@@ -372,6 +380,30 @@ gigafibre.c360.actions = {
 					() => {
 						dialog.hide();
 						c.post(frm, "customer_360.send_technician", { customer: frm.doc.name, ...v }, __("Dispatch job created"));
+					}
+				);
+			},
+		});
+		dialog.show();
+	},
+	convert_quote(frm, d, quote) {
+		const c = gigafibre.c360;
+		const dialog = new frappe.ui.Dialog({
+			title: __("Convert quote {0} to service", [quote]),
+			fields: [
+				{ fieldname: "help", fieldtype: "HTML", options: `<p class="text-muted">${__(
+					"Each monthly service of the quote becomes a Pending subscription at the location, at the quote's rate; the installation activates them."
+				)}</p>` },
+				{ fieldname: "service_location", fieldtype: "Select", label: __("Location"), reqd: 1, options: c.locations(d) },
+			],
+			primary_action_label: __("Review"),
+			primary_action(v) {
+				const where = (d.locations.find((l) => l.name === v.service_location) || {}).location_title || v.service_location;
+				frappe.confirm(
+					__("Convert this quote?") + c.changeList([{ doctype: "Service Subscription", new: true }, { doctype: "Quotation", name: quote, field: __("Converted to Service At"), to: where }]),
+					() => {
+						dialog.hide();
+						c.post(frm, "customer_360.convert_quote", { customer: frm.doc.name, quotation: quote, service_location: v.service_location }, __("Quote converted"));
 					}
 				);
 			},
