@@ -255,3 +255,35 @@ class TestBankDebits(FrappeTestCase):
 			{(line.customer, line.amount) for line in lines}, {(variable, VARIABLE), (capped, AUTHORISED)}
 		)
 		self.assertTrue(frappe.db.get_value("Bank Debit Batch", name, "debit_file"))
+
+	def test_paysafe_customers_are_listed_to_move_until_a_stripe_card_is_on_auto_pay(self):
+		from gigafibre_fsm.billing.report.paysafe_customers_to_move import paysafe_customers_to_move as report
+
+		waiting, moved = make_customer(), make_customer()
+		self.customers += [waiting.name, moved.name]
+		for customer in (waiting.name, moved.name):
+			frappe.get_doc(
+				{
+					"doctype": "Payment Method",
+					"customer": customer,
+					"processor": "Paysafe",
+					"processor_token": "tok",
+				}
+			).insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "Payment Method",
+				"customer": moved.name,
+				"processor": "Stripe",
+				"stripe_customer_id": "cus_moved",
+				"ppa_enabled": 1,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value("Customer", waiting.name, "ppa_enabled", 1)
+		frappe.db.commit()  # nosemgrep
+		self.assertIsNone(delivery.auto_pay(waiting.name))  # a Paysafe token is never charged here
+		_columns, rows = report.execute({})
+		listed = {row["customer"]: row for row in rows}
+		self.assertIn(waiting.name, listed)
+		self.assertNotIn(moved.name, listed)
+		self.assertEqual(listed[waiting.name]["paid_automatically"], 1)
