@@ -42,6 +42,8 @@ scheduler_events = {
 		"gigafibre_fsm.billing.monthly.scheduled_run",
 		# Reminders, suspensions and restorations due today (billing/collections.py).
 		"gigafibre_fsm.billing.collections.scheduled_run",
+		# The bank debit file of what the month's invoices left unpaid (billing/bank_debits.py).
+		"gigafibre_fsm.billing.bank_debits.scheduled_batch",
 	],
 }
 

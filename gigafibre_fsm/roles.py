@@ -147,6 +147,9 @@ APP_DOCTYPES: dict[str, dict[str, frozenset[str]]] = {
 	# written by the run only, read by the office.
 	"Billing Run": {SYSTEM_MANAGER: ALL, COLLECTIONS: READ | EXPORT, SUPPORT: READ},
 	"Billing Claim": {SYSTEM_MANAGER: ALL, COLLECTIONS: READ, SUPPORT: READ},
+	# A run's bank debit file and its debits: written by the service; Collections upload the file
+	# and record what the bank cleared or returned (the form's buttons, which check "write").
+	"Bank Debit Batch": {SYSTEM_MANAGER: ALL, COLLECTIONS: EDIT | EXPORT, SUPPORT: READ},
 	# The Adresses Québec reference and its matches to fibre drops (reviewed by support).
 	"Civic Address": {
 		SYSTEM_MANAGER: ALL,

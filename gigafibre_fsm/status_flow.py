@@ -158,6 +158,17 @@ FLOWS: dict[str, Flow] = {
 	"Order Notification": _flow({"Queued": "orange", "Sent": "green", "Failed": "red"}, derived=True),
 	# Set by the sending job (billing/notices.py): queued until sent, failed after the last retry.
 	"Collection Notice": _flow({"Queued": "orange", "Sent": "green", "Failed": "red"}, derived=True),
+	# A bank debit file (billing/bank_debits.py): written, uploaded to the bank by Collections,
+	# closed once every debit cleared or came back.
+	"Bank Debit Batch": _flow(
+		{"Written": "orange", "Uploaded": "blue", "Closed": "green"},
+		{"Written": {"Uploaded"}, "Uploaded": {"Closed"}},
+	),
+	# One debit: the bank clears it or returns it (a return may come after it cleared).
+	"Bank Debit Batch Line": _flow(
+		{"Pending": "orange", "Cleared": "green", "Returned": "red"},
+		{"Pending": {"Cleared", "Returned"}, "Cleared": {"Returned"}},
+	),
 	"OLT": _flow(
 		{"Active": "green", "Inactive": "gray"},
 		{"Active": {"Inactive"}, "Inactive": {"Active"}},

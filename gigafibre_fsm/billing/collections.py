@@ -125,9 +125,18 @@ def load_states(day: datetime.date, customers: list[str] | None = None) -> dict[
 	candidates = set(arrangements) | suspended
 	overdue_of: dict[str, tuple] = {}
 	for customer, rows_ in invoices.items():
-		overdue = sum((_money(r.outstanding_amount) for r in rows_ if r.outstanding_amount > 0 and rules.is_overdue(r.due_date, day)), Decimal(0))
+		overdue = sum(
+			(
+				_money(r.outstanding_amount)
+				for r in rows_
+				if r.outstanding_amount > 0 and rules.is_overdue(r.due_date, day)
+			),
+			Decimal(0),
+		)
 		credit = -sum((_money(r.outstanding_amount) for r in rows_ if r.outstanding_amount < 0), Decimal(0))
-		oldest = next((r for r in rows_ if r.outstanding_amount > 0 and rules.is_overdue(r.due_date, day)), None)
+		oldest = next(
+			(r for r in rows_ if r.outstanding_amount > 0 and rules.is_overdue(r.due_date, day)), None
+		)
 		overdue_of[customer] = (overdue, credit, oldest)
 		if overdue > 0:
 			candidates.add(customer)
@@ -141,12 +150,13 @@ def load_states(day: datetime.date, customers: list[str] | None = None) -> dict[
 		given[invoice][rules.SUSPENSION] = from_date
 	paused = set(
 		frappe.db.sql_list(
-			f"""select name from `tabCustomer` where collections_paused = 1 {only.format(col="name")}""", params
+			f"""select name from `tabCustomer` where collections_paused = 1 {only.format(col="name")}""",
+			params,
 		)
 	)
 	kept = dict(
 		frappe.db.sql(
-			f"""select customer, max(outcome_date) from `tabPayment Arrangement`
+			"""select customer, max(outcome_date) from `tabPayment Arrangement`
 			where status = %(kept)s and customer in %(candidates)s group by customer""",
 			{"kept": rules.KEPT, "candidates": tuple(candidates) or ("",)},
 		)
@@ -168,7 +178,9 @@ def load_states(day: datetime.date, customers: list[str] | None = None) -> dict[
 					reminded=a.name in reminded,
 					status=a.status,
 				)
-				for a in sorted(arrangements.get(customer, []), key=lambda a: (a.cutoff_date or datetime.date.max, a.name))
+				for a in sorted(
+					arrangements.get(customer, []), key=lambda a: (a.cutoff_date or datetime.date.max, a.name)
+				)
 			),
 			oldest_overdue=(oldest.name, oldest.due_date) if oldest else None,
 			given=dict(given.get(oldest.name, {})) if oldest else {},
@@ -352,13 +364,15 @@ def settle(
 				ARRANGEMENT,
 				name,
 				day,
-				{"amount": float(arrangement.amount), "pay_by": arrangement.due_date, "cutoff": arrangement.cutoff_date},
+				{
+					"amount": float(arrangement.amount),
+					"pay_by": arrangement.due_date,
+					"cutoff": arrangement.cutoff_date,
+				},
 			)
 		elif action == rules.RESTORE:
 			for log in suspension.open_logs(customer, suspension.AUTOMATIC):
-				suspension.restore(
-					log.name, _("Nothing is due any more"), day, payment_entry=payment_entry
-				)
+				suspension.restore(log.name, _("Nothing is due any more"), day, payment_entry=payment_entry)
 		elif action == rules.DUN:
 			dun(customer, name, rung, day, ladder, facts)
 	return actions
@@ -391,7 +405,9 @@ def miss(customer: str, arrangement: str, day: datetime.date, facts: dict) -> st
 	)
 
 
-def dun(customer: str, invoice: str, rung: str, day: datetime.date, ladder: rules.Ladder, facts: dict) -> None:
+def dun(
+	customer: str, invoice: str, rung: str, day: datetime.date, ladder: rules.Ladder, facts: dict
+) -> None:
 	if rung == rules.SUSPENSION:
 		suspension.suspend(
 			customer,
@@ -404,7 +420,9 @@ def dun(customer: str, invoice: str, rung: str, day: datetime.date, ladder: rule
 		return
 	message_facts = {"amount": facts["amount"], "invoice": invoice, "due_date": facts["due_date"]}
 	if rung == rules.SUSPENSION_NOTICE:
-		message_facts["suspension_date"] = day + datetime.timedelta(days=(ladder.suspension or 0) - (ladder.notice or 0))
+		message_facts["suspension_date"] = day + datetime.timedelta(
+			days=(ladder.suspension or 0) - (ladder.notice or 0)
+		)
 	notices.queue(customer, rung, "Sales Invoice", invoice, day, message_facts)
 
 
@@ -419,7 +437,8 @@ def _set_outcome(arrangement: str, status: str, day: datetime.date) -> None:
 	)[0][0]
 	if FLOWS[ARRANGEMENT].check(current, status, "collections") != ALLOWED:
 		frappe.throw(
-			_("{0} cannot move from {1} to {2}").format(arrangement, _(current), _(status)), StatusTransitionError
+			_("{0} cannot move from {1} to {2}").format(arrangement, _(current), _(status)),
+			StatusTransitionError,
 		)
 	frappe.db.set_value(ARRANGEMENT, arrangement, {"status": status, "outcome_date": day})
 
@@ -465,18 +484,10 @@ def on_payment_submitted(doc, method=None) -> None:
 
 
 def auto_pay(customer: str) -> str | None:
-	"""How the customer pays without acting: "Stripe" when a card is charged automatically (the
-	default card billing charges, or a legacy Stripe PPA), "Bank" for a bank pre-authorised debit."""
-	methods = frappe.get_all(
-		"Payment Method",
-		filters={"customer": customer, "disabled": 0},
-		fields=["processor", "is_default", "ppa_enabled"],
-	)
-	if any(m.processor == "Stripe" and (m.is_default or m.ppa_enabled) for m in methods):
-		return "Stripe"
-	if any(m.processor == "Bank Draft" and m.ppa_enabled for m in methods):
-		return "Bank"
-	return None
+	"""How the customer pays without acting: the one rule of billing/delivery.py."""
+	from gigafibre_fsm.billing import delivery
+
+	return delivery.auto_pay(customer)
 
 
 def balance(customer: str | None, day: datetime.date | None = None) -> dict:

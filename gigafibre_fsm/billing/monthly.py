@@ -171,6 +171,10 @@ def run(
 		billing_run.insert(ignore_permissions=True)
 	else:
 		billing_run.save(ignore_permissions=True)
+		# The bank debit file of what the run's invoices left to the bank, once they are all in.
+		from gigafibre_fsm.billing import delivery
+
+		delivery.debits_after_run(first)
 	frappe.db.commit()  # nosemgrep: the run's record
 	return {**summary, "run": billing_run.name, "period": period, "seconds": billing_run.seconds}
 

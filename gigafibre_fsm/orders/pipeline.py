@@ -510,6 +510,7 @@ def create_payment_method(prepared: Prepared) -> None:
 				"customer": records["customer"].name,
 				"processor": "Stripe",
 				"is_default": 1,
+				"ppa_enabled": 1,
 				"stripe_customer_id": card["stripe_customer"],
 				"stripe_payment_method_id": card["payment_method"],
 				"stripe_setup_intent_id": card["setup_intent"],
