@@ -59,7 +59,7 @@ after_request = [
 # ----
 app_include_js = "/assets/gigafibre_fsm/js/gigafibre.js"
 # The "Configure VoIP" button of an installation's task (voip/lines.py).
-doctype_js = {"Task": "public/js/task.js", "Customer": "public/js/customer.js"}
+doctype_js = {"Task": "public/js/task.js", "Customer": "public/js/customer_360.js"}
 boot_session = "gigafibre_fsm.boot.boot_session"
 
 # The invoice's print format writes dates and amounts for the customer's locale.
