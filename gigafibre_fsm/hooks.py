@@ -58,7 +58,7 @@ after_request = [
 # Desk
 # ----
 app_include_js = "/assets/gigafibre_fsm/js/gigafibre.js"
-# The "Configure VoIP" button of an installation's task (voip/lines.py).
+# The "Configure VoIP" button of an installation's task (voip/lines.py); the Customer 360 panel.
 doctype_js = {"Task": "public/js/task.js", "Customer": "public/js/customer_360.js"}
 boot_session = "gigafibre_fsm.boot.boot_session"
 
