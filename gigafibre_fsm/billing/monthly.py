@@ -179,6 +179,10 @@ def run(
 	return {**summary, "run": billing_run.name, "period": period, "seconds": billing_run.seconds}
 
 
+class NegativeMonthError(frappe.ValidationError):
+	pass
+
+
 def _require_fiscal_year(first: datetime.date, company: str) -> None:
 	"""Every invoice of the run would be refused without a fiscal year for its date: stop
 	before writing anything, saying what to do."""
@@ -325,6 +329,14 @@ def _reason(error: Exception) -> str:
 
 def bill_customer(customer, period, first, lines, settings, taxes, billing_run, dry_run):
 	"""The customer's invoice for the period, in the caller's transaction (claim first)."""
+	net = periods.total([line for _location, line in lines])
+	if net < 0:
+		# Only credits this month (a discount outliving its services, a cancellation's refund):
+		# an invoice cannot be negative; a person settles it with a credit note.
+		frappe.throw(
+			_("The month's lines come to {0}, a credit: settle it with a credit note").format(net),
+			NegativeMonthError,
+		)
 	frappe.get_doc(
 		{
 			"doctype": "Billing Claim",

@@ -206,13 +206,19 @@ class TestMonthlyBilling(FrappeTestCase):
 		good = self.customer(("FTTH500I", 99.95, "2026-05-01", {"billed_through": JUL_31}))
 		bad = self.customer(("FTTH500I", 99.95, "2026-05-01", {"billed_through": JUL_31}))
 		frappe.db.set_value("Customer", bad, "disabled", 1)  # ERPNext refuses to invoice it
+		# A discount that outlived its service: only a credit this month.
+		credit = self.customer(("RAB2X", -5.00, "2026-05-01", {"billed_through": JUL_31}))
 		frappe.db.commit()  # nosemgrep
-		summary = monthly.run(AUG, customers=[good, bad])
+		summary = monthly.run(AUG, customers=[good, bad, credit])
 		self.assertEqual(summary["invoices"], 1)
-		self.assertEqual([c for c, _reason in summary["rejected"]], [bad])
+		rejected = dict(summary["rejected"])
+		self.assertEqual(set(rejected), {bad, credit})
+		self.assertIn("NegativeMonthError", rejected[credit])
+		self.assertIn("-5.00", rejected[credit])
+		self.assertFalse(frappe.db.exists("Billing Claim", {"customer": credit}))
 		run = frappe.get_doc("Billing Run", summary["run"])
-		self.assertEqual((run.status, run.invoices, run.rejected), ("Completed", 1, 1))
-		self.assertEqual(run.rejects[0].customer, bad)
+		self.assertEqual((run.status, run.invoices, run.rejected), ("Completed", 1, 2))
+		self.assertEqual({row.customer for row in run.rejects}, {bad, credit})
 		self.assertTrue(run.rejects[0].reason)
 		self.assertFalse(self.invoices(bad))
 		self.assertFalse(frappe.db.exists("Billing Claim", {"customer": bad}))
