@@ -854,12 +854,18 @@ def canonical_state() -> dict:
 				values[field] = value
 		return values
 
+	# What the import made: on its ledger (a record the demo or another test made with a
+	# legacy-looking id is not the import's), or written with its customer (contacts, addresses).
+	ledger = {
+		(r.reference_doctype, r.reference_name)
+		for r in frappe.get_all("Legacy Record", fields=["reference_doctype", "reference_name"])
+	}
 	state: dict = {}
 	for doctype in TARGETS:
 		state[doctype] = {
 			keys[name]: plain(frappe.get_doc(doctype, name))
 			for name in imported_names(doctype)
-			if name in keys
+			if name in keys and (doctype in ("Contact", "Address") or (doctype, name) in ledger)
 		}
 	# The ledger without its hashes: they cover the names of linked records, which a second
 	# import after a wipe draws anew from the naming series.
